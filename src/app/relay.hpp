@@ -1,0 +1,20 @@
+#pragma once
+// `srtgw relay INPUT_URL OUTPUT_URL...`: a one-shot relay, a drop-in for srt-live-transmit
+// that can also fan one input out to several outputs.
+
+#include <string>
+#include <vector>
+
+namespace srtgw::app {
+
+struct RelayOptions {
+  std::string input_url;
+  std::vector<std::string> output_urls;
+  int stats_interval_ms = 0;  // 0: no statistics lines
+  int srt_workers = 1;
+};
+
+/// Main thread. Runs until SIGINT/SIGTERM; returns the process exit code.
+int runRelay(const RelayOptions& opts);
+
+}  // namespace srtgw::app

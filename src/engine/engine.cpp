@@ -1,0 +1,249 @@
+#include "engine/engine.hpp"
+
+#include <algorithm>
+#include <condition_variable>
+#include <fmt/format.h>
+
+#include "core/clock.hpp"
+#include "core/log.hpp"
+#include "engine/input.hpp"
+#include "engine/output.hpp"
+#include "engine/srt_worker.hpp"
+#include "engine/udp_worker.hpp"
+
+namespace srtgw::engine {
+
+using core::Errc;
+using core::makeError;
+
+Engine::Engine(EngineConfig cfg) : cfg_(std::move(cfg)) {
+  const int srt_n = std::max(1, cfg_.srt_workers);
+  const int udp_n = std::max(1, cfg_.udp_workers);
+  for (int i = 0; i < srt_n; ++i) {
+    srt_workers_.push_back(std::make_unique<SrtWorker>(fmt::format("srt-w{}", i)));
+  }
+  for (int i = 0; i < udp_n; ++i) {
+    udp_workers_.push_back(std::make_unique<UdpWorker>(fmt::format("udp-w{}", i)));
+  }
+  snapshot_ = std::make_shared<EngineStats>();
+  sampler_ = core::NamedThread("stats", [this](std::stop_token st) { samplerLoop(st); });
+}
+
+Engine::~Engine() {
+  sampler_.stopAndJoin();
+  std::lock_guard lock(mu_);
+  for (auto& [id, entry] : inputs_) {
+    entry.input->stop();
+    for (auto& o : entry.outputs) {
+      o->stop();
+    }
+  }
+  inputs_.clear();
+}
+
+std::unique_ptr<Input> Engine::newInput(const InputSpec& spec) {
+  auto& srt_worker = *srt_workers_[next_srt_++ % srt_workers_.size()];
+  auto& udp_worker = *udp_workers_[next_udp_++ % udp_workers_.size()];
+  return makeInput(spec, srt_worker, udp_worker, &cfg_.on_event);
+}
+
+std::shared_ptr<Output> Engine::newOutput(const OutputSpec& spec) {
+  auto& manager = *srt_workers_[next_srt_++ % srt_workers_.size()];
+  return makeOutput(spec, manager, &cfg_.on_event);
+}
+
+void Engine::publish_locked(InputEntry& entry) {
+  auto next = std::make_shared<OutputSet>();
+  next->outputs = entry.outputs;
+  std::shared_ptr<const OutputSet> previous;
+  entry.input->runOnWorker([&] { previous = entry.input->swapOutputs(std::move(next)); });
+  // `previous` is released here, on the control thread, after the worker let go of it.
+}
+
+core::Result<void> Engine::addInput(const InputSpec& spec) {
+  if (spec.id.empty()) {
+    return makeError(Errc::kInvalidArgument, "an input needs an id", "id");
+  }
+  if (auto r = spec.endpoint.validate(true); !r) {
+    return r;
+  }
+  std::lock_guard lock(mu_);
+  if (inputs_.count(spec.id) != 0) {
+    return makeError(Errc::kConflict, fmt::format("input '{}' exists already", spec.id), "id");
+  }
+  auto input = newInput(spec);
+  if (auto r = input->start(); !r) {
+    return r;
+  }
+  auto& entry = inputs_[spec.id];
+  entry.input = std::move(input);
+  return core::ok();
+}
+
+core::Result<void> Engine::updateInput(const InputSpec& spec) {
+  if (auto r = spec.endpoint.validate(true); !r) {
+    return r;
+  }
+  std::lock_guard lock(mu_);
+  auto it = inputs_.find(spec.id);
+  if (it == inputs_.end()) {
+    return makeError(Errc::kNotFound, fmt::format("no input '{}'", spec.id), "id");
+  }
+  auto& entry = it->second;
+  // The old input must let go of its port before the new one binds it.
+  entry.input->stop();
+  auto fresh = newInput(spec);
+  auto started = fresh->start();
+  if (!started) {
+    // Put back what ran before; the caller gets the reason the new spec failed.
+    if (auto again = entry.input->start(); !again) {
+      spdlog::error("input {}: could not restore after a failed update: {}", spec.id,
+                    again.error().message);
+    }
+    publish_locked(entry);
+    return started;
+  }
+  entry.input = std::move(fresh);
+  publish_locked(entry);
+  return core::ok();
+}
+
+core::Result<void> Engine::removeInput(const std::string& id) {
+  std::lock_guard lock(mu_);
+  auto it = inputs_.find(id);
+  if (it == inputs_.end()) {
+    return makeError(Errc::kNotFound, fmt::format("no input '{}'", id), "id");
+  }
+  it->second.input->stop();
+  for (auto& o : it->second.outputs) {
+    o->stop();
+    output_to_input_.erase(o->spec().id);
+  }
+  inputs_.erase(it);
+  return core::ok();
+}
+
+core::Result<void> Engine::addOutput(const OutputSpec& spec) {
+  if (spec.id.empty()) {
+    return makeError(Errc::kInvalidArgument, "an output needs an id", "id");
+  }
+  if (auto r = spec.endpoint.validate(false); !r) {
+    return r;
+  }
+  std::lock_guard lock(mu_);
+  auto it = inputs_.find(spec.input_id);
+  if (it == inputs_.end()) {
+    return makeError(Errc::kNotFound, fmt::format("no input '{}'", spec.input_id), "input_id");
+  }
+  if (output_to_input_.count(spec.id) != 0) {
+    return makeError(Errc::kConflict, fmt::format("output '{}' exists already", spec.id), "id");
+  }
+  auto out = newOutput(spec);
+  if (auto r = out->start(); !r) {
+    return r;
+  }
+  it->second.outputs.push_back(std::move(out));
+  output_to_input_[spec.id] = spec.input_id;
+  publish_locked(it->second);
+  return core::ok();
+}
+
+core::Result<void> Engine::updateOutput(const OutputSpec& spec) {
+  if (auto r = spec.endpoint.validate(false); !r) {
+    return r;
+  }
+  std::lock_guard lock(mu_);
+  auto owner = output_to_input_.find(spec.id);
+  if (owner == output_to_input_.end()) {
+    return makeError(Errc::kNotFound, fmt::format("no output '{}'", spec.id), "id");
+  }
+  if (owner->second != spec.input_id) {
+    return makeError(Errc::kInvalidArgument, "an output cannot move to another input", "input_id");
+  }
+  auto& entry = inputs_.at(owner->second);
+  auto pos = std::find_if(entry.outputs.begin(), entry.outputs.end(),
+                          [&](const auto& o) { return o->spec().id == spec.id; });
+  std::shared_ptr<Output> old = *pos;
+  // Detach first so the input stops sending to it, then free its port for the new one.
+  entry.outputs.erase(pos);
+  publish_locked(entry);
+  old->stop();
+  auto fresh = newOutput(spec);
+  auto started = fresh->start();
+  if (!started) {
+    if (auto again = old->start(); !again) {
+      spdlog::error("output {}: could not restore after a failed update: {}", spec.id,
+                    again.error().message);
+    }
+    entry.outputs.push_back(std::move(old));
+    publish_locked(entry);
+    return started;
+  }
+  entry.outputs.push_back(std::move(fresh));
+  publish_locked(entry);
+  return core::ok();
+}
+
+core::Result<void> Engine::removeOutput(const std::string& id) {
+  std::lock_guard lock(mu_);
+  auto owner = output_to_input_.find(id);
+  if (owner == output_to_input_.end()) {
+    return makeError(Errc::kNotFound, fmt::format("no output '{}'", id), "id");
+  }
+  auto& entry = inputs_.at(owner->second);
+  auto pos = std::find_if(entry.outputs.begin(), entry.outputs.end(),
+                          [&](const auto& o) { return o->spec().id == id; });
+  std::shared_ptr<Output> old = *pos;
+  entry.outputs.erase(pos);
+  publish_locked(entry);
+  old->stop();
+  output_to_input_.erase(owner);
+  return core::ok();
+}
+
+std::shared_ptr<const EngineStats> Engine::stats() const {
+  std::lock_guard lock(snapshot_mu_);
+  return snapshot_;
+}
+
+std::shared_ptr<const EngineStats> Engine::sampleNow() {
+  std::lock_guard lock(mu_);
+  return sample_locked();
+}
+
+std::shared_ptr<const EngineStats> Engine::sample_locked() {
+  auto snap = std::make_shared<EngineStats>();
+  snap->taken_at_ms = core::wallNowMs();
+  const int64_t now = core::steadyNowMs();
+  for (auto& [id, entry] : inputs_) {
+    InputStats in;
+    entry.input->fillStats(in, now);
+    for (auto& o : entry.outputs) {
+      EndpointStats os;
+      o->fillStats(os, now);
+      in.outputs.push_back(std::move(os));
+    }
+    snap->inputs.push_back(std::move(in));
+  }
+  std::lock_guard lock(snapshot_mu_);
+  snapshot_ = snap;
+  return snap;
+}
+
+void Engine::samplerLoop(std::stop_token st) {
+  std::mutex m;
+  std::condition_variable_any cv;
+  const auto interval = std::chrono::milliseconds(std::max(50, cfg_.stats_interval_ms));
+  while (!st.stop_requested()) {
+    {
+      std::unique_lock lock(m);
+      cv.wait_for(lock, st, interval, [] { return false; });
+    }
+    if (st.stop_requested()) {
+      break;
+    }
+    sampleNow();
+  }
+}
+
+}  // namespace srtgw::engine

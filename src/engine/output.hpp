@@ -1,0 +1,49 @@
+#pragma once
+// An output of one input. The input's thread calls send() for every batch it reads; an
+// output never blocks it: what it cannot take now it drops and counts, alone.
+
+#include <memory>
+#include <vector>
+
+#include "engine/spec.hpp"
+#include "engine/status.hpp"
+#include "net/datagram_batch.hpp"
+
+namespace srtgw::engine {
+
+class Output {
+ public:
+  Output(OutputSpec spec, const EventSink* sink)
+      : spec_(std::move(spec)), status_("output", spec_.id, sink) {}
+  virtual ~Output() = default;
+  Output(const Output&) = delete;
+  Output& operator=(const Output&) = delete;
+
+  /// Control thread: opens sockets; SRT outputs register with their worker.
+  virtual core::Result<void> start() = 0;
+  /// Control thread: closes everything; start() may be called again afterwards.
+  virtual void stop() = 0;
+  /// The input's thread, per batch. Never blocks, never allocates, never logs.
+  virtual void send(net::DatagramBatch& batch) noexcept = 0;
+  /// Control thread.
+  virtual void fillStats(EndpointStats& out, int64_t now_ms);
+
+  const OutputSpec& spec() const { return spec_; }
+
+ protected:
+  OutputSpec spec_;
+  Status status_;
+  Counters counters_;
+  RateMeter rate_;
+};
+
+/// The outputs of one input: an immutable snapshot, replaced whole on every change.
+struct OutputSet {
+  std::vector<std::shared_ptr<Output>> outputs;
+};
+
+/// Creates the right kind of output for the spec (not started).
+std::shared_ptr<Output> makeOutput(const OutputSpec& spec, class SrtWorker& manager,
+                                   const EventSink* sink);
+
+}  // namespace srtgw::engine

@@ -1,0 +1,249 @@
+#include "engine/srt_listener_output.hpp"
+
+#include <algorithm>
+
+#include "core/clock.hpp"
+#include "net/address.hpp"
+#include "srt/epoll.hpp"
+#include "srt/stats.hpp"
+
+namespace srtgw::engine {
+
+SrtListenerOutput::SrtListenerOutput(OutputSpec spec, SrtWorker& manager, const EventSink* sink)
+    : Output(std::move(spec), sink),
+      manager_(manager),
+      capacity_(spec_.endpoint.max_clients > 0 ? spec_.endpoint.max_clients : kDefaultMaxClients),
+      slots_(std::make_unique<Slot[]>(static_cast<size_t>(capacity_))),
+      owned_(static_cast<size_t>(capacity_)),
+      info_(static_cast<size_t>(capacity_)) {}
+
+SrtListenerOutput::~SrtListenerOutput() { stop(); }
+
+core::Result<void> SrtListenerOutput::start() {
+  auto r = manager_.call([this] { return startOnWorker(); });
+  started_ = r.ok();
+  return r;
+}
+
+void SrtListenerOutput::stop() {
+  if (started_) {
+    manager_.call([this] { stopOnWorker(); });
+    started_ = false;
+    status_.set(StreamState::kStopped);
+  }
+}
+
+core::Result<void> SrtListenerOutput::startOnWorker() {
+  const auto& ep = spec_.endpoint;
+  auto local = net::resolve(ep.local_addr, ep.port);
+  if (!local) {
+    return local.error();
+  }
+  auto sock = srt::Socket::create(ep.srt);
+  if (!sock) {
+    return sock.error();
+  }
+  if (auto r = sock->setListenGate(this); !r) {
+    return r;
+  }
+  if (auto r = sock->bind(*local); !r) {
+    status_.set(StreamState::kError, r.error().message);
+    return r;
+  }
+  if (auto r = sock->listen(64); !r) {
+    status_.set(StreamState::kError, r.error().message);
+    return r;
+  }
+  listener_ = std::move(*sock);
+  status_.setLocalPort(listener_.localPort());
+  if (!manager_.watch(listener_.id(), srt::kEventIn | srt::kEventErr, this)) {
+    listener_.close();
+    return core::makeError(core::Errc::kSrt, "cannot watch the listening socket");
+  }
+  status_.set(StreamState::kListening);
+  return core::ok();
+}
+
+void SrtListenerOutput::stopOnWorker() {
+  for (int i = 0; i < capacity_; ++i) {
+    if (owned_[static_cast<size_t>(i)].valid()) {
+      removeClient(i, "output stopped");
+    }
+  }
+  if (listener_.valid()) {
+    manager_.unwatch(listener_.id());
+    listener_.close();
+  }
+}
+
+int SrtListenerOutput::onConnectRequest(const sockaddr_storage&, std::string_view) noexcept {
+  // Turn a caller away before the handshake completes rather than after.
+  if (clients_.load(std::memory_order_relaxed) >= capacity_) {
+    counters_.rejected.addShared(1);
+    return srt::kRejectOverload;
+  }
+  return 0;
+}
+
+void SrtListenerOutput::onSrtEvent(srt::SocketId sock, int events) {
+  if (listener_.valid() && sock == listener_.id()) {
+    acceptOne();
+    return;
+  }
+  auto it = slot_of_.find(sock);
+  if (it == slot_of_.end()) {
+    return;
+  }
+  const int slot = it->second;
+  if ((events & srt::kEventIn) != 0) {
+    // Callers of a live stream send nothing but control packets; drain what arrives.
+    uint8_t scratch[1500];
+    int n = 0;
+    while ((n = srt::recvMessage(sock, scratch, sizeof scratch)) > 0) {
+    }
+    if (n < 0) {
+      removeClient(slot, "disconnected");
+      return;
+    }
+  }
+  if ((events & srt::kEventErr) != 0 ||
+      owned_[static_cast<size_t>(slot)].state() != srt::LinkState::kConnected) {
+    removeClient(slot, "disconnected");
+  }
+}
+
+void SrtListenerOutput::acceptOne() {
+  // One accept per readiness event: the epoll is level-triggered and reports the next
+  // pending caller again, and libsrt logs an error for every accept that finds none.
+  {
+    sockaddr_storage peer{};
+    auto accepted = listener_.accept(&peer);
+    if (!accepted || !accepted->valid()) {
+      return;
+    }
+    int slot = -1;
+    for (int i = 0; i < capacity_; ++i) {
+      if (!owned_[static_cast<size_t>(i)].valid()) {
+        slot = i;
+        break;
+      }
+    }
+    if (slot < 0) {
+      counters_.rejected.add(1);
+      return;  // the Socket closes as it goes out of scope
+    }
+    const srt::SocketId id = accepted->id();
+    {
+      std::lock_guard lock(info_mu_);
+      auto& info = info_[static_cast<size_t>(slot)];
+      info = ClientInfo{};
+      info.peer = net::formatAddress(peer);
+      info.stream_id = accepted->streamId();
+      info.connected_at_ms = core::wallNowMs();
+      info.since_steady_ms = core::steadyNowMs();
+    }
+    auto& s = slots_[static_cast<size_t>(slot)];
+    // A slot's counters describe its current subscriber. The input's thread may still add
+    // to them for a few packets of the previous one: accepted as noise.
+    s.packets.reset();
+    s.bytes.reset();
+    s.dropped.reset();
+    owned_[static_cast<size_t>(slot)] = std::move(*accepted);
+    slot_of_[id] = slot;
+    manager_.watch(id, srt::kEventIn | srt::kEventErr, this);
+    s.sock.store(id, std::memory_order_release);
+    int hw = high_water_.load(std::memory_order_relaxed);
+    if (slot + 1 > hw) {
+      high_water_.store(slot + 1, std::memory_order_release);
+    }
+    clients_.fetch_add(1, std::memory_order_relaxed);
+    counters_.connects.add(1);
+    updateState();
+  }
+}
+
+void SrtListenerOutput::removeClient(int slot, const char*) {
+  auto& owned = owned_[static_cast<size_t>(slot)];
+  if (!owned.valid()) {
+    return;
+  }
+  slots_[static_cast<size_t>(slot)].sock.store(srt::kInvalidSocket, std::memory_order_release);
+  slot_of_.erase(owned.id());
+  manager_.unwatch(owned.id());
+  owned.close();
+  clients_.fetch_sub(1, std::memory_order_relaxed);
+  updateState();
+}
+
+void SrtListenerOutput::updateState() {
+  const int n = clients_.load(std::memory_order_relaxed);
+  status_.set(n > 0 ? StreamState::kConnected : StreamState::kListening);
+}
+
+void SrtListenerOutput::send(net::DatagramBatch& batch) noexcept {
+  const int hw = high_water_.load(std::memory_order_acquire);
+  const int n = batch.size();
+  uint64_t total_packets = 0;
+  uint64_t total_bytes = 0;
+  uint64_t total_dropped = 0;
+  for (int c = 0; c < hw; ++c) {
+    Slot& slot = slots_[static_cast<size_t>(c)];
+    const srt::SocketId s = slot.sock.load(std::memory_order_acquire);
+    if (s == srt::kInvalidSocket) {
+      continue;
+    }
+    uint64_t packets = 0;
+    uint64_t bytes = 0;
+    uint64_t dropped = 0;
+    for (int i = 0; i < n; ++i) {
+      auto st = srt::sendMessage(s, batch.data(i), batch.length(i));
+      if (st == srt::SendStatus::kSent) {
+        ++packets;
+        bytes += static_cast<uint64_t>(batch.length(i));
+      } else if (st == srt::SendStatus::kFull) {
+        ++dropped;  // this subscriber is too slow; the others are not held back
+      } else {
+        break;  // gone; the manager worker removes it
+      }
+    }
+    slot.packets.add(packets);
+    slot.bytes.add(bytes);
+    slot.dropped.add(dropped);
+    total_packets += packets;
+    total_bytes += bytes;
+    total_dropped += dropped;
+  }
+  counters_.packets.add(total_packets);
+  counters_.bytes.add(total_bytes);
+  counters_.dropped.add(total_dropped);
+}
+
+void SrtListenerOutput::fillStats(EndpointStats& out, int64_t now_ms) {
+  Output::fillStats(out, now_ms);
+  out.connected_clients = clients_.load(std::memory_order_relaxed);
+  const int hw = high_water_.load(std::memory_order_acquire);
+  std::lock_guard lock(info_mu_);
+  for (int c = 0; c < hw; ++c) {
+    Slot& slot = slots_[static_cast<size_t>(c)];
+    const srt::SocketId s = slot.sock.load(std::memory_order_acquire);
+    if (s == srt::kInvalidSocket) {
+      continue;
+    }
+    auto& info = info_[static_cast<size_t>(c)];
+    ClientStats cs;
+    cs.peer = info.peer;
+    cs.stream_id = info.stream_id;
+    cs.connected_at_ms = info.connected_at_ms;
+    cs.uptime_ms = core::steadyNowMs() - info.since_steady_ms;
+    cs.packets = slot.packets.get();
+    cs.bytes = slot.bytes.get();
+    cs.dropped = slot.dropped.get();
+    cs.bitrate_bps = info.rate.update(cs.bytes, now_ms);
+    if (auto st = srt::readLinkStats(s)) {
+      cs.srt = *st;
+    }
+    out.clients.push_back(std::move(cs));
+  }
+}
+
+}  // namespace srtgw::engine

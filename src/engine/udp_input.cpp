@@ -1,0 +1,89 @@
+#include "engine/udp_input.hpp"
+
+#include "core/clock.hpp"
+#include "net/address.hpp"
+
+namespace srtgw::engine {
+
+core::Result<void> UdpInput::start() {
+  const auto& ep = spec_.endpoint;
+  auto addr = net::resolve(ep.host, ep.port);
+  if (!addr) {
+    return addr.error();
+  }
+  net::UdpReceiverConfig cfg;
+  cfg.address = *addr;
+  cfg.interface = ep.interface;
+  cfg.source = ep.multicast_source;
+  if (ep.udp_buffer > 0) {
+    cfg.rcvbuf = ep.udp_buffer;
+  }
+  if (!ep.local_addr.empty() && ep.interface.empty()) {
+    cfg.interface = ep.local_addr;
+  }
+  auto sock = net::UdpSocket::openReceiver(cfg);
+  if (!sock) {
+    status_.set(StreamState::kError, sock.error().message);
+    return sock.error();
+  }
+  sock_ = std::move(*sock);
+  status_.setLocalPort(sock_.localPort());
+  bool ok = worker_.call([this] { return worker_.watch(sock_.fd(), this); });
+  if (!ok) {
+    sock_ = net::UdpSocket();
+    return core::makeError(core::Errc::kIo, "cannot watch the UDP socket");
+  }
+  started_ = true;
+  status_.set(StreamState::kListening);
+  return core::ok();
+}
+
+void UdpInput::stop() {
+  if (!started_) {
+    return;
+  }
+  worker_.call([this] { worker_.unwatch(sock_.fd(), this); });
+  sock_ = net::UdpSocket();
+  started_ = false;
+  status_.set(StreamState::kStopped);
+}
+
+void UdpInput::onReadable() {
+  auto& batch = worker_.batch();
+  int truncated = 0;
+  // Bounded: other sockets of this worker get their turn; epoll reports the rest again.
+  for (int i = 0; i < 16; ++i) {
+    int n = sock_.receive(batch, truncated);
+    if (n == 0) {
+      break;
+    }
+    forward(batch);
+    if (n < net::DatagramBatch::kCapacity) {
+      break;
+    }
+  }
+  if (truncated > 0) {
+    truncated_counter_.add(static_cast<uint64_t>(truncated));
+  }
+  last_rx_ms_.store(core::steadyNowMs(), std::memory_order_relaxed);
+}
+
+void UdpInput::fillStats(EndpointStats& out, int64_t now_ms) {
+  // UDP has no connection: "connected" means packets are arriving. The control thread
+  // derives the state here, so the worker never touches the status on the packet path.
+  const int64_t last = last_rx_ms_.load(std::memory_order_relaxed);
+  const int64_t steady = core::steadyNowMs();
+  if (started_) {
+    const bool receiving = last != 0 && steady - last < kIdleAfterMs;
+    const auto state = status_.state();
+    if (receiving && state != StreamState::kConnected) {
+      status_.set(StreamState::kConnected);
+    } else if (!receiving && state == StreamState::kConnected) {
+      status_.set(StreamState::kListening, "no packets for 2 s");
+    }
+  }
+  Input::fillStats(out, now_ms);
+  out.truncated = truncated_counter_.get();
+}
+
+}  // namespace srtgw::engine

@@ -1,0 +1,51 @@
+#pragma once
+// In-process UDP endpoints for tests: a sink that records every datagram and a paced source.
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace srtgw::test {
+
+/// Deterministic MPEG-TS-shaped bytes: `packets` 188-byte packets on PID 0x100 whose
+/// payload carries the packet index, so every 1316-byte datagram is unique.
+std::string makeSequenceTs(size_t packets, uint32_t seed = 1);
+
+class UdpSink {
+ public:
+  explicit UdpSink(const char* host = "127.0.0.1");
+  ~UdpSink();
+  int port() const { return port_; }
+  size_t bytes() const;
+  size_t datagrams() const;
+  std::string data() const;
+
+ private:
+  void run();
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  mutable std::mutex mu_;
+  std::string data_;        // guarded by mu_
+  size_t datagrams_ = 0;    // guarded by mu_
+  std::thread thread_;
+};
+
+/// Sends `data` as `chunk`-byte datagrams to host:port at `mbps`, from its own thread.
+class UdpSource {
+ public:
+  UdpSource(std::string host, int port, std::string data, double mbps, size_t chunk = 1316);
+  ~UdpSource();
+  bool done() const { return done_.load(); }
+  void join();
+
+ private:
+  std::atomic<bool> done_{false};
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace srtgw::test
