@@ -4,6 +4,8 @@
 #include <charconv>
 #include <fmt/format.h>
 
+#include "net/address.hpp"
+
 namespace srtgw::engine {
 namespace {
 
@@ -75,8 +77,11 @@ core::Result<void> applyUdpKey(EndpointSpec& spec, std::string_view key, const s
     if (!n) return n.error();
     spec.tos = *n;
   } else if (key == "adapter") {
-    spec.local_addr = value;
+    // srt-live-transmit's adapter is an address; srtgw also takes an interface name.
     spec.interface = value;
+    if (net::isNumericAddress(value)) {
+      spec.local_addr = value;
+    }
   } else if (key == "interface") {
     spec.interface = value;
   } else if (key == "source") {

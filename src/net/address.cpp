@@ -57,6 +57,12 @@ core::Result<sockaddr_storage> resolve(std::string_view host, uint16_t port) {
   return out;
 }
 
+bool isNumericAddress(std::string_view host) {
+  std::string h(host);
+  in6_addr buf{};
+  return inet_pton(AF_INET, h.c_str(), &buf) == 1 || inet_pton(AF_INET6, h.c_str(), &buf) == 1;
+}
+
 std::string formatHost(const sockaddr_storage& addr) {
   char buf[INET6_ADDRSTRLEN] = {};
   if (addr.ss_family == AF_INET) {

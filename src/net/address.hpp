@@ -15,6 +15,9 @@ namespace srtgw::net {
 /// Resolves a host (numeric IPv4/IPv6 or a name; empty = any address) and port.
 core::Result<sockaddr_storage> resolve(std::string_view host, uint16_t port);
 
+/// True for a literal IPv4 or IPv6 address (no name lookup).
+bool isNumericAddress(std::string_view host);
+
 /// "1.2.3.4:5000" or "[::1]:5000"; empty for an unset address.
 std::string formatAddress(const sockaddr_storage& addr);
 std::string formatHost(const sockaddr_storage& addr);
