@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# fanout.sh: one 10 Mbps UDP input to N SRT receivers, N = 1, 4, 16, 64.
+#
+#   srtgw:  gen --UDP--> srtgw relay udp://127.0.0.1:0 "srt://:0?maxclients=100" <--SRT-- N x srt-live-transmit caller --UDP--> sink (N ports)
+#   fleet:  gen --UDP x N--> N x srt-live-transmit udp://:Pi srt://:Qi <--SRT-- 1 caller each --UDP--> sink (N ports)
+#
+# The receivers are the same srt-live-transmit callers in both cases. Reported: CPU
+# (utime+stime over the steady window, % of one core) and memory (RSS and PSS at the end
+# of the window) of the gateway side only: the srtgw process vs the sum over the N
+# srt-live-transmit relays; and the worst receiver's loss.
+#
+# Env: BENCH_FANOUT_N ("1 4 16 64"), BENCH_FANOUT_MBPS (10), BENCH_SECONDS (12).
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+bench_init fanout
+
+NS=${BENCH_FANOUT_N:-1 4 16 64}
+RATE=${BENCH_FANOUT_MBPS:-10}
+DUR=${BENCH_SECONDS:-12}
+WARM=3
+WIN_END=$((DUR - 1))
+TSV=$BENCH_OUT/fanout.tsv
+printf 'side\tn\tsent\tworst_loss_pct\ttotal_loss_pct\tgw_cpu_pct\tgw_rss_kb\tgw_pss_kb\trecv_cpu_pct\tothers_cores\tload\tnote\n' >"$TSV"
+
+srtgw_has_clients() { [[ $(json_last "$1" '.inputs[0].outputs[0].connected_clients // 0') -ge $2 ]]; }
+all_accepted() {
+  local n=$1 dir=$2 i
+  for ((i = 0; i < n; i++)); do
+    grep -q "Accepted SRT target connection" "$dir/relay$i.log" || return 1
+  done
+}
+all_ready() {
+  local n=$1 dir=$2 i
+  for ((i = 0; i < n; i++)); do
+    grep -q "Media path" "$dir/relay$i.log" || return 1
+  done
+}
+
+run_point() {
+  local side=$1 n=$2 dir note="" i
+  dir=$BENCH_OUT/$side-$n
+  mkdir -p "$dir"
+  wait_quiet
+  local load=$QUIET_NOTE
+  local gw_pids=() recv_pids=() dests=() sink_pid gen_pid S=() Q=() P=()
+
+  bg_start "$dir/sink.json" "$SINK" --ports "$n" --seconds $((DUR + 60)) --idle-ms 1500
+  sink_pid=$BG_PID
+  wait_for 5 grep -q ports "$dir/sink.json"
+  read -r -a S <<<"$(head -1 "$dir/sink.json" | jq -r '.ports | map(tostring) | join(" ")')"
+
+  if [[ $side == srtgw ]]; then
+    BG_SPLIT=1 bg_start "$dir/relay.log" "$SRTGW" relay --stats-interval 500 \
+      "udp://127.0.0.1:0" "srt://:0?maxclients=100"
+    gw_pids+=("$BG_PID")
+    local p q
+    p=$(srtgw_port "$dir/relay.log" '.inputs[0].local_port')
+    q=$(srtgw_port "$dir/relay.log" '.inputs[0].outputs[0].local_port')
+    dests=(--dest "127.0.0.1:$p")
+    for ((i = 0; i < n; i++)); do Q[i]=$q; done
+  else
+    local ports
+    read -r -a ports <<<"$(free_ports $((2 * n)))"
+    for ((i = 0; i < n; i++)); do
+      P[i]=${ports[2 * i]}
+      Q[i]=${ports[2 * i + 1]}
+      bg_start "$dir/relay$i.log" "$SLT" "udp://:${P[i]}" "srt://:${Q[i]}"
+      gw_pids+=("$BG_PID")
+      dests+=(--dest "127.0.0.1:${P[i]}")
+    done
+    wait_for 10 all_ready "$n" "$dir" || note="relays not ready"
+    sleep 0.2
+  fi
+  for ((i = 0; i < n; i++)); do
+    bg_start "$dir/recv$i.log" "$SLT" "srt://127.0.0.1:${Q[i]}" "udp://127.0.0.1:${S[i]}"
+    recv_pids+=("$BG_PID")
+  done
+  if [[ $side == srtgw ]]; then
+    wait_for 20 srtgw_has_clients "$dir/relay.log" "$n" || note="not all receivers connected"
+  else
+    wait_for 20 all_accepted "$n" "$dir" || note="not all receivers connected"
+  fi
+  sleep 0.5
+
+  bg_start "$dir/gen.json" "$GEN" "${dests[@]}" --mbps "$RATE" --seconds "$DUR"
+  gen_pid=$BG_PID
+  sleep "$WARM"
+  local t0 t1 g0=0 g1=0 r0=0 r1=0 m0 m1 o0=0 o1=0 rss=0 pss=0 p
+  t0=$(date +%s.%N)
+  m0=$(machine_busy_ticks)
+  for p in "${gw_pids[@]}"; do g0=$((g0 + $(cpu_ticks "$p"))); done
+  for p in "${recv_pids[@]}"; do r0=$((r0 + $(cpu_ticks "$p"))); done
+  o0=$((g0 + r0 + $(cpu_ticks "$gen_pid") + $(cpu_ticks "$sink_pid")))
+  sleep $((WIN_END - WARM))
+  t1=$(date +%s.%N)
+  m1=$(machine_busy_ticks)
+  for p in "${gw_pids[@]}"; do
+    g1=$((g1 + $(cpu_ticks "$p")))
+    rss=$((rss + $(rss_kb "$p")))
+    pss=$((pss + $(pss_kb "$p")))
+  done
+  for p in "${recv_pids[@]}"; do r1=$((r1 + $(cpu_ticks "$p"))); done
+  o1=$((g1 + r1 + $(cpu_ticks "$gen_pid") + $(cpu_ticks "$sink_pid")))
+
+  wait_pid "$gen_pid" $((DUR + 20)) || stop_pid "$gen_pid"
+  wait_pid "$sink_pid" 10 || stop_pid "$sink_pid"
+  for p in "${recv_pids[@]}" "${gw_pids[@]}"; do stop_pid "$p"; done
+
+  local sent min_unique total_unique worst total cpu rcpu others
+  sent=$(json_last "$dir/gen.json" '.sent')
+  [[ -n $sent ]] || { sent=0; note="${note:+$note; }generator failed"; }
+  min_unique=$(json_last "$dir/sink.json" '.total.min_unique // 0')
+  total_unique=$(json_last "$dir/sink.json" '.total.unique // 0')
+  [[ -n $min_unique ]] || { min_unique=0; total_unique=0; }
+  worst=$(calc "%.3f" "$sent > 0 ? ($sent - $min_unique) * 100 / $sent : 100")
+  total=$(calc "%.3f" "$sent > 0 ? ($sent * $n - $total_unique) * 100 / ($sent * $n) : 100")
+  cpu=$(calc "%.1f" "($g1 - $g0) * 100 / $CLK_TCK / ($t1 - $t0)")
+  rcpu=$(calc "%.1f" "($r1 - $r0) * 100 / $CLK_TCK / ($t1 - $t0)")
+  others=$(calc "%.2f" "($m1 - $m0 - $o1 + $o0) > 0 ? ($m1 - $m0 - $o1 + $o0) / $CLK_TCK / ($t1 - $t0) : 0")
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$side" "$n" "$sent" "$worst" "$total" \
+    "$cpu" "$rss" "$pss" "$rcpu" "$others" "$load" "${note:--}" >>"$TSV"
+  printf '  %-6s N=%-3s worst loss %7s %%  gateway cpu %6s %%  rss %7s kB  pss %7s kB  (receivers %s %%, others %s cores, load %s)%s\n' \
+    "$side" "$n" "$worst" "$cpu" "$rss" "$pss" "$rcpu" "$others" "$load" "${note:+  [$note]}" >&2
+}
+
+for n in $NS; do
+  run_point srtgw "$n"
+  run_point fleet "$n"
+done
+
+# ---- report ---------------------------------------------------------------------
+get() { awk -F'\t' -v c="$1" -v r="$2" -v k="$3" 'NR == 1 {for (i = 1; i <= NF; i++) h[$i] = i; next}
+  $1 == c && $2 == r {print $h[k]; exit}' "$TSV"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b}'; }
+verdict() { awk -v v="$1" -v t="$2" 'BEGIN {if (v == "-" || v == "") print "n/a"; else if (v + 0 <= t + 0) print "met"; else print "MISSED"}'; }
+mb() { awk -v k="$1" 'BEGIN {if (k == "") print "-"; else printf "%.1f", k / 1024}'; }
+
+REPORT=$BENCH_OUT/fanout.md
+{
+  echo "## fanout.sh: one ${RATE} Mbps input to N SRT receivers"
+  echo
+  echo "Run: $(machine_line)."
+  echo "srtgw: one listener output \`srt://:Q?maxclients=100\` serving N srt-live-transmit callers."
+  echo "Fleet: N \`srt-live-transmit udp://:Pi srt://:Qi\` (defaults), the generator sending N copies, one caller each."
+  echo "${DUR} s of traffic; CPU window = seconds ${WARM}..${WIN_END}; RSS/PSS at the end of the window. Gateway side only (receivers excluded)."
+  echo
+  echo "| N | srtgw CPU % | fleet CPU % | CPU ratio | target (N>=16) | srtgw RSS MB | fleet RSS MB | RSS ratio | target (N>=16) | PSS ratio | worst receiver loss % srtgw / fleet | zero loss target | receivers CPU % srtgw / fleet | load1/other cores srtgw / fleet |"
+  echo "|---:|---:|---:|---:|---|---:|---:|---:|---|---:|---|---|---|---|"
+  for n in $NS; do
+    sc=$(get srtgw "$n" gw_cpu_pct); fc=$(get fleet "$n" gw_cpu_pct)
+    sr=$(get srtgw "$n" gw_rss_kb); fr=$(get fleet "$n" gw_rss_kb)
+    sp=$(get srtgw "$n" gw_pss_kb); fp=$(get fleet "$n" gw_pss_kb)
+    cr=$(ratio "$sc" "$fc"); rr=$(ratio "$sr" "$fr"); pr=$(ratio "$sp" "$fp")
+    sl=$(get srtgw "$n" worst_loss_pct); fl=$(get fleet "$n" worst_loss_pct)
+    if ((n >= 16)); then
+      tc="<= 0.5: $(verdict "$cr" 0.5)"; tr="<= 0.25: $(verdict "$rr" 0.25)"
+    else
+      tc="-"; tr="-"
+    fi
+    zl=$(awk -v l="$sl" 'BEGIN {print (l + 0 == 0) ? "met" : "MISSED"}')
+    echo "| $n | $sc | $fc | $cr | $tc | $(mb "$sr") | $(mb "$fr") | $rr | $tr | $pr | $sl / $fl | $zl | $(get srtgw "$n" recv_cpu_pct) / $(get fleet "$n" recv_cpu_pct) | $(get srtgw "$n" load)+$(get srtgw "$n" others_cores) / $(get fleet "$n" load)+$(get fleet "$n" others_cores) |"
+  done
+  echo
+  echo "Notes per point (empty = none):"
+  echo
+  awk -F'\t' 'NR > 1 && $12 != "-" {printf "- %s N=%s: %s\n", $1, $2, $12}' "$TSV"
+} >"$REPORT"
+
+results_update fanout "$REPORT"
+echo
+cat "$REPORT"

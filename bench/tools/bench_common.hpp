@@ -1,0 +1,138 @@
+// Shared bits of the srtgw benchmark tools: packet layout, clocks, address and
+// argument parsing. Header-only, no dependencies beyond libc/libstdc++.
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+namespace srtgw::bench {
+
+// Datagram layout (1316 bytes = 7 x 188 by default). Every 188-byte chunk starts
+// like an MPEG-TS null packet (0x47 0x1F 0xFF 0x1c) so that anything peeking at the
+// payload sees TS. The first chunk's payload carries the benchmark header:
+//   [4..7]   magic "SGWB"
+//   [8..15]  sequence number, little endian, from 0
+//   [16..23] CLOCK_MONOTONIC send time in ns, little endian
+inline constexpr size_t kTsPacket = 188;
+inline constexpr size_t kMagicOffset = 4;
+inline constexpr size_t kSeqOffset = 8;
+inline constexpr size_t kTimeOffset = 16;
+inline constexpr size_t kHeaderEnd = 24;
+inline constexpr uint32_t kMagic = 0x42574753u;  // "SGWB" little endian
+
+inline uint64_t monoNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+inline uint64_t realNs() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000000000ull + static_cast<uint64_t>(ts.tv_nsec);
+}
+
+inline void putU64(unsigned char* p, uint64_t v) {
+  for (int i = 0; i < 8; ++i) {
+    p[i] = static_cast<unsigned char>(v >> (8 * i));
+  }
+}
+
+inline uint64_t getU64(const unsigned char* p) {
+  uint64_t v = 0;
+  for (int i = 7; i >= 0; --i) {
+    v = (v << 8) | p[i];
+  }
+  return v;
+}
+
+inline void putU32(unsigned char* p, uint32_t v) {
+  for (int i = 0; i < 4; ++i) {
+    p[i] = static_cast<unsigned char>(v >> (8 * i));
+  }
+}
+
+inline uint32_t getU32(const unsigned char* p) {
+  return static_cast<uint32_t>(p[0]) | (static_cast<uint32_t>(p[1]) << 8) |
+         (static_cast<uint32_t>(p[2]) << 16) | (static_cast<uint32_t>(p[3]) << 24);
+}
+
+// Fills a datagram template: TS-like chunk headers and filler.
+inline void fillTemplate(unsigned char* buf, size_t size) {
+  for (size_t i = 0; i < size; ++i) {
+    buf[i] = 0xFF;
+  }
+  unsigned cc = 0;
+  for (size_t off = 0; off + 4 <= size; off += kTsPacket) {
+    buf[off] = 0x47;
+    buf[off + 1] = 0x1F;
+    buf[off + 2] = 0xFF;
+    buf[off + 3] = static_cast<unsigned char>(0x10 | (cc++ & 0x0F));
+  }
+  putU32(buf + kMagicOffset, kMagic);
+}
+
+[[noreturn]] inline void die(const char* prog, const std::string& msg) {
+  std::fprintf(stderr, "%s: %s\n", prog, msg.c_str());
+  std::exit(2);
+}
+
+// "host:port", ":port" or "port" -> IPv4 sockaddr. The host must be a dotted quad;
+// an empty host means 127.0.0.1 (the benchmarks stay on loopback).
+inline bool parseHostPort(std::string_view s, sockaddr_in& out) {
+  std::memset(&out, 0, sizeof out);
+  out.sin_family = AF_INET;
+  std::string host = "127.0.0.1";
+  std::string port;
+  auto colon = s.rfind(':');
+  if (colon == std::string_view::npos) {
+    port = std::string(s);
+  } else {
+    if (colon > 0) {
+      host = std::string(s.substr(0, colon));
+    }
+    port = std::string(s.substr(colon + 1));
+  }
+  if (port.empty()) {
+    return false;
+  }
+  char* end = nullptr;
+  long p = std::strtol(port.c_str(), &end, 10);
+  if (*end != '\0' || p < 0 || p > 65535) {
+    return false;
+  }
+  if (inet_pton(AF_INET, host.c_str(), &out.sin_addr) != 1) {
+    return false;
+  }
+  out.sin_port = htons(static_cast<uint16_t>(p));
+  return true;
+}
+
+inline double parseDouble(const char* prog, const char* opt, const char* v) {
+  char* end = nullptr;
+  double d = std::strtod(v, &end);
+  if (end == v || *end != '\0') {
+    die(prog, std::string("bad value for ") + opt + ": " + v);
+  }
+  return d;
+}
+
+inline long parseLong(const char* prog, const char* opt, const char* v) {
+  char* end = nullptr;
+  long l = std::strtol(v, &end, 10);
+  if (end == v || *end != '\0') {
+    die(prog, std::string("bad value for ") + opt + ": " + v);
+  }
+  return l;
+}
+
+}  // namespace srtgw::bench

@@ -1,0 +1,466 @@
+// srtgw-bench-sink: UDP receiver for the srtgw benchmarks.
+//
+// Listens on one or many UDP ports, reads with recvmmsg, and per port counts
+// received, unique, lost (sequence gaps), duplicates and reordered datagrams, and
+// measures delay = arrival - send time (both CLOCK_MONOTONIC on this host; arrival is
+// the kernel's SO_TIMESTAMPNS receive time converted to CLOCK_MONOTONIC) and
+// transit-time jitter |(r_i - r_{i-1}) - (s_i - s_{i-1})| between consecutive
+// sequence numbers (RFC 3550's D, so the sender's burst pattern cancels out).
+//
+// Ports: --listen HOST:PORT (repeatable; port 0 = chosen by the OS), or --ports N
+// [--base-port B] (N consecutive ports from B, or N OS-chosen ports when B is 0).
+// The chosen ports are printed at once as {"ports":[...]} on stdout (and to
+// --ports-file). The sink stops by itself: after --seconds in all, or once it has
+// seen traffic and then nothing for --idle-ms. It then prints one JSON object.
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <csignal>
+#include <string>
+#include <vector>
+
+#include "bench_common.hpp"
+
+using namespace srtgw::bench;
+
+namespace {
+
+constexpr const char* kProg = "srtgw-bench-sink";
+constexpr unsigned kBatch = 64;
+constexpr size_t kMaxDatagram = 65536;
+constexpr uint64_t kSeqBits = 1ull << 27;       // 134M sequence numbers per port
+constexpr size_t kDelayBuckets = 1u << 22;      // 1 us buckets: 0 .. 4.19 s
+constexpr size_t kJitterBuckets = 1u << 18;     // 1 us buckets: 0 .. 262 ms
+
+std::atomic<bool> g_stop{false};
+void onSignal(int) { g_stop.store(true); }
+
+// Histogram with 1 us buckets. Memory comes from calloc (mmap for these sizes), so
+// only the pages around values actually seen are ever touched.
+struct Histogram {
+  uint32_t* buckets = nullptr;
+  size_t n = 0;
+  uint64_t count = 0;
+  uint64_t overflow = 0;
+  uint64_t max_ns = 0;
+  uint64_t min_ns = UINT64_MAX;
+  long double sum_ns = 0;
+
+  void init(size_t nb) {
+    n = nb;
+    buckets = static_cast<uint32_t*>(std::calloc(nb, sizeof(uint32_t)));
+    if (buckets == nullptr) {
+      die(kProg, "out of memory");
+    }
+  }
+  void add(uint64_t ns) {
+    ++count;
+    sum_ns += static_cast<long double>(ns);
+    max_ns = std::max(max_ns, ns);
+    min_ns = std::min(min_ns, ns);
+    uint64_t us = ns / 1000;
+    if (us < n) {
+      ++buckets[us];
+    } else {
+      ++overflow;
+    }
+  }
+  // Upper edge of the bucket holding the q-quantile, in ms (exact max if it lies
+  // beyond the histogram).
+  double quantileMs(double q) const {
+    if (count == 0) {
+      return 0;
+    }
+    uint64_t target = static_cast<uint64_t>(q * static_cast<double>(count));
+    if (target >= count) {
+      target = count - 1;
+    }
+    uint64_t cum = 0;
+    for (size_t i = 0; i < n; ++i) {
+      cum += buckets[i];
+      if (cum > target) {
+        double edge = static_cast<double>(i + 1) / 1e3;
+        return std::min(edge, static_cast<double>(max_ns) / 1e6);
+      }
+    }
+    return static_cast<double>(max_ns) / 1e6;
+  }
+};
+
+struct Port {
+  int fd = -1;
+  uint16_t port = 0;
+  uint64_t* seen = nullptr;  // bitmap of sequence numbers
+  uint64_t received = 0;
+  uint64_t unique = 0;
+  uint64_t duplicates = 0;
+  uint64_t reordered = 0;
+  uint64_t bad = 0;          // not a benchmark datagram
+  uint64_t out_of_range = 0; // sequence beyond the bitmap
+  uint64_t bytes = 0;
+  uint64_t min_seq = UINT64_MAX;
+  uint64_t max_seq = 0;
+  bool any = false;
+  uint64_t prev_seq = 0;
+  uint64_t prev_send = 0;
+  uint64_t prev_recv = 0;
+  bool have_prev = false;
+  uint64_t first_recv = 0;
+  uint64_t last_recv = 0;
+  Histogram delay;
+  Histogram jitter;
+};
+
+void usage() {
+  std::fprintf(stderr,
+               "usage: %s (--listen HOST:PORT ... | --ports N [--base-port B]) [--seconds 60]\n"
+               "          [--idle-ms 2000] [--rcvbuf BYTES] [--ports-file PATH]\n"
+               "       %s --free-ports N   (print N currently free UDP ports and exit)\n"
+               "Counts loss/duplicates/reordering and measures delay and jitter of\n"
+               "srtgw-bench-gen datagrams per port. Prints JSON.\n",
+               kProg, kProg);
+}
+
+void handle(Port& p, const unsigned char* d, size_t len, uint64_t recv_ns) {
+  if (len < kHeaderEnd || d[0] != 0x47 || getU32(d + kMagicOffset) != kMagic) {
+    ++p.bad;
+    return;
+  }
+  const uint64_t seq = getU64(d + kSeqOffset);
+  const uint64_t sent = getU64(d + kTimeOffset);
+  ++p.received;
+  p.bytes += len;
+  if (p.first_recv == 0) {
+    p.first_recv = recv_ns;
+  }
+  p.last_recv = recv_ns;
+  if (seq >= kSeqBits) {
+    ++p.out_of_range;
+    return;
+  }
+  uint64_t& word = p.seen[seq >> 6];
+  const uint64_t bit = 1ull << (seq & 63);
+  if (word & bit) {
+    ++p.duplicates;
+    return;
+  }
+  word |= bit;
+  ++p.unique;
+  if (p.any && seq < p.max_seq) {
+    ++p.reordered;
+  }
+  if (!p.any || seq > p.max_seq) {
+    p.max_seq = seq;
+  }
+  p.min_seq = std::min(p.min_seq, seq);
+  p.any = true;
+  p.delay.add(recv_ns > sent ? recv_ns - sent : 0);
+  if (p.have_prev && seq == p.prev_seq + 1) {
+    const int64_t dr = static_cast<int64_t>(recv_ns - p.prev_recv);
+    const int64_t ds = static_cast<int64_t>(sent - p.prev_send);
+    const int64_t dd = dr - ds;
+    p.jitter.add(static_cast<uint64_t>(dd < 0 ? -dd : dd));
+  }
+  p.have_prev = true;
+  p.prev_seq = seq;
+  p.prev_send = sent;
+  p.prev_recv = recv_ns;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<sockaddr_in> addrs;
+  long nports = 0;
+  long base_port = 0;
+  double seconds = 60;
+  long idle_ms = 2000;
+  long rcvbuf = 32 * 1024 * 1024;
+  std::string ports_file;
+  for (int i = 1; i < argc; ++i) {
+    std::string_view a = argv[i];
+    auto need = [&](const char* opt) -> const char* {
+      if (i + 1 >= argc) {
+        die(kProg, std::string("missing value for ") + opt);
+      }
+      return argv[++i];
+    };
+    if (a == "--listen") {
+      sockaddr_in sa{};
+      const char* v = need("--listen");
+      if (!parseHostPort(v, sa)) {
+        die(kProg, std::string("bad --listen ") + v);
+      }
+      addrs.push_back(sa);
+    } else if (a == "--ports") {
+      nports = parseLong(kProg, "--ports", need("--ports"));
+    } else if (a == "--base-port") {
+      base_port = parseLong(kProg, "--base-port", need("--base-port"));
+    } else if (a == "--seconds") {
+      seconds = parseDouble(kProg, "--seconds", need("--seconds"));
+    } else if (a == "--idle-ms") {
+      idle_ms = parseLong(kProg, "--idle-ms", need("--idle-ms"));
+    } else if (a == "--rcvbuf") {
+      rcvbuf = parseLong(kProg, "--rcvbuf", need("--rcvbuf"));
+    } else if (a == "--free-ports") {
+      // Helper for scripts: print N distinct UDP ports that are free on every
+      // address right now (bound together on 0.0.0.0:0, then released), and exit.
+      long want = parseLong(kProg, "--free-ports", need("--free-ports"));
+      std::vector<int> fds;
+      for (long k = 0; k < want; ++k) {
+        int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        sockaddr_in any{};
+        any.sin_family = AF_INET;
+        any.sin_addr.s_addr = htonl(INADDR_ANY);
+        if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&any), sizeof any) != 0) {
+          die(kProg, std::string("bind: ") + std::strerror(errno));
+        }
+        socklen_t gl = sizeof any;
+        getsockname(fd, reinterpret_cast<sockaddr*>(&any), &gl);
+        std::printf("%u\n", ntohs(any.sin_port));
+        fds.push_back(fd);
+      }
+      for (int fd : fds) {
+        ::close(fd);
+      }
+      return 0;
+    } else if (a == "--ports-file") {
+      ports_file = need("--ports-file");
+    } else if (a == "-h" || a == "--help") {
+      usage();
+      return 0;
+    } else {
+      usage();
+      die(kProg, "unknown argument " + std::string(a));
+    }
+  }
+  for (long k = 0; k < nports; ++k) {
+    sockaddr_in sa{};
+    std::string spec = "127.0.0.1:" + std::to_string(base_port == 0 ? 0 : base_port + k);
+    parseHostPort(spec, sa);
+    addrs.push_back(sa);
+  }
+  if (addrs.empty() || seconds <= 0) {
+    usage();
+    return 2;
+  }
+  std::signal(SIGINT, onSignal);
+  std::signal(SIGTERM, onSignal);
+
+  int ep = epoll_create1(EPOLL_CLOEXEC);
+  std::vector<Port> ports(addrs.size());
+  for (size_t i = 0; i < addrs.size(); ++i) {
+    Port& p = ports[i];
+    p.fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+    if (p.fd < 0) {
+      die(kProg, std::string("socket: ") + std::strerror(errno));
+    }
+    int rb = static_cast<int>(rcvbuf);
+    if (setsockopt(p.fd, SOL_SOCKET, SO_RCVBUFFORCE, &rb, sizeof rb) != 0) {
+      setsockopt(p.fd, SOL_SOCKET, SO_RCVBUF, &rb, sizeof rb);
+    }
+    int one = 1;
+    setsockopt(p.fd, SOL_SOCKET, SO_TIMESTAMPNS, &one, sizeof one);
+    if (::bind(p.fd, reinterpret_cast<sockaddr*>(&addrs[i]), sizeof(sockaddr_in)) != 0) {
+      die(kProg, "bind " + std::to_string(ntohs(addrs[i].sin_port)) + ": " + std::strerror(errno));
+    }
+    sockaddr_in got{};
+    socklen_t gl = sizeof got;
+    getsockname(p.fd, reinterpret_cast<sockaddr*>(&got), &gl);
+    p.port = ntohs(got.sin_port);
+    p.seen = static_cast<uint64_t*>(std::calloc(kSeqBits / 64, sizeof(uint64_t)));
+    if (p.seen == nullptr) {
+      die(kProg, "out of memory");
+    }
+    p.delay.init(kDelayBuckets);
+    p.jitter.init(kJitterBuckets);
+    epoll_event ev{};
+    ev.events = EPOLLIN;
+    ev.data.u64 = i;
+    epoll_ctl(ep, EPOLL_CTL_ADD, p.fd, &ev);
+  }
+
+  std::string ports_json = "{\"ports\":[";
+  std::string ports_lines;
+  for (size_t i = 0; i < ports.size(); ++i) {
+    ports_json += (i ? "," : "") + std::to_string(ports[i].port);
+    ports_lines += std::to_string(ports[i].port) + "\n";
+  }
+  ports_json += "]}";
+  std::printf("%s\n", ports_json.c_str());
+  std::fflush(stdout);
+  if (!ports_file.empty()) {
+    std::string tmp = ports_file + ".tmp";
+    if (FILE* f = std::fopen(tmp.c_str(), "w")) {
+      std::fputs(ports_lines.c_str(), f);
+      std::fclose(f);
+      std::rename(tmp.c_str(), ports_file.c_str());
+    }
+  }
+
+  // Kernel receive timestamps are CLOCK_REALTIME; map them to CLOCK_MONOTONIC with
+  // an offset taken now (the tightest of a few samples). Over a benchmark's minute the
+  // clocks drift by microseconds at most.
+  int64_t rt_minus_mono = 0;
+  {
+    uint64_t best = UINT64_MAX;
+    for (int k = 0; k < 20; ++k) {
+      uint64_t m0 = monoNs();
+      uint64_t r = realNs();
+      uint64_t m1 = monoNs();
+      if (m1 - m0 < best) {
+        best = m1 - m0;
+        rt_minus_mono = static_cast<int64_t>(r) - static_cast<int64_t>((m0 + m1) / 2);
+      }
+    }
+  }
+
+  // Receive buffers, iovecs and control buffers, allocated once.
+  std::vector<unsigned char> data(static_cast<size_t>(kBatch) * kMaxDatagram);
+  constexpr size_t kCtl = CMSG_SPACE(sizeof(timespec)) + 64;
+  std::vector<unsigned char> ctl(static_cast<size_t>(kBatch) * kCtl);
+  std::vector<iovec> iov(kBatch);
+  std::vector<mmsghdr> msgs(kBatch);
+  for (unsigned k = 0; k < kBatch; ++k) {
+    iov[k].iov_base = &data[k * kMaxDatagram];
+    iov[k].iov_len = kMaxDatagram;
+  }
+  std::vector<epoll_event> events(std::max<size_t>(ports.size(), 1));
+
+  const uint64_t start = monoNs();
+  const uint64_t deadline = start + static_cast<uint64_t>(seconds * 1e9);
+  const uint64_t idle_ns = static_cast<uint64_t>(idle_ms) * 1000000ull;
+  uint64_t last_packet = 0;
+  uint64_t kernel_ts_missing = 0;
+  uint64_t total_received = 0;
+  const char* stop_reason = "seconds";
+
+  for (;;) {
+    if (g_stop.load(std::memory_order_relaxed)) {
+      stop_reason = "signal";
+      break;
+    }
+    uint64_t now = monoNs();
+    if (now >= deadline) {
+      stop_reason = "seconds";
+      break;
+    }
+    if (last_packet != 0 && idle_ms > 0 && now - last_packet >= idle_ns) {
+      stop_reason = "idle";
+      break;
+    }
+    int n = epoll_wait(ep, events.data(), static_cast<int>(events.size()), 20);
+    for (int e = 0; e < n; ++e) {
+      Port& p = ports[events[static_cast<size_t>(e)].data.u64];
+      for (;;) {
+        for (unsigned k = 0; k < kBatch; ++k) {
+          msghdr& h = msgs[k].msg_hdr;
+          h.msg_name = nullptr;
+          h.msg_namelen = 0;
+          h.msg_iov = &iov[k];
+          h.msg_iovlen = 1;
+          h.msg_control = &ctl[k * kCtl];
+          h.msg_controllen = kCtl;
+          h.msg_flags = 0;
+        }
+        int r = recvmmsg(p.fd, msgs.data(), kBatch, MSG_DONTWAIT, nullptr);
+        if (r <= 0) {
+          break;
+        }
+        const uint64_t fallback = monoNs();
+        for (int k = 0; k < r; ++k) {
+          msghdr& h = msgs[static_cast<size_t>(k)].msg_hdr;
+          uint64_t t = 0;
+          for (cmsghdr* c = CMSG_FIRSTHDR(&h); c != nullptr; c = CMSG_NXTHDR(&h, c)) {
+            if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+              timespec ts{};
+              std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+              uint64_t rt = static_cast<uint64_t>(ts.tv_sec) * 1000000000ull +
+                            static_cast<uint64_t>(ts.tv_nsec);
+              t = static_cast<uint64_t>(static_cast<int64_t>(rt) - rt_minus_mono);
+            }
+          }
+          if (t == 0) {
+            ++kernel_ts_missing;
+            t = fallback;
+          }
+          handle(p, &data[static_cast<size_t>(k) * kMaxDatagram], msgs[static_cast<size_t>(k)].msg_len, t);
+        }
+        total_received += static_cast<uint64_t>(r);
+        last_packet = fallback;
+        if (static_cast<unsigned>(r) < kBatch) {
+          break;
+        }
+      }
+    }
+  }
+  const double ran = static_cast<double>(monoNs() - start) / 1e9;
+
+  // Report.
+  std::string out;
+  out.reserve(512 + ports.size() * 700);
+  char buf[1024];
+  uint64_t t_recv = 0, t_unique = 0, t_lost = 0, t_dup = 0, t_reord = 0;
+  double worst_p99 = 0, worst_max = 0, worst_jit = 0, worst_p50 = 0;
+  out += "{\"tool\":\"srtgw-bench-sink\",\"ports\":[";
+  for (size_t i = 0; i < ports.size(); ++i) {
+    Port& p = ports[i];
+    const uint64_t span = p.any ? p.max_seq - p.min_seq + 1 : 0;
+    const uint64_t lost = span > p.unique ? span - p.unique : 0;
+    const double rate_s = p.last_recv > p.first_recv ? static_cast<double>(p.last_recv - p.first_recv) / 1e9 : 0;
+    std::snprintf(
+        buf, sizeof buf,
+        "%s{\"port\":%u,\"received\":%llu,\"unique\":%llu,\"lost\":%llu,\"duplicates\":%llu,"
+        "\"reordered\":%llu,\"bad\":%llu,\"first_seq\":%lld,\"last_seq\":%lld,\"mbps\":%.3f,"
+        "\"delay_ms\":{\"min\":%.3f,\"p50\":%.3f,\"p99\":%.3f,\"p999\":%.3f,\"max\":%.3f,\"mean\":%.3f},"
+        "\"jitter_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"p999\":%.3f,\"max\":%.3f}}",
+        i ? "," : "", p.port, static_cast<unsigned long long>(p.received),
+        static_cast<unsigned long long>(p.unique), static_cast<unsigned long long>(lost),
+        static_cast<unsigned long long>(p.duplicates), static_cast<unsigned long long>(p.reordered),
+        static_cast<unsigned long long>(p.bad), p.any ? static_cast<long long>(p.min_seq) : -1LL,
+        p.any ? static_cast<long long>(p.max_seq) : -1LL,
+        rate_s > 0 ? static_cast<double>(p.bytes) * 8.0 / rate_s / 1e6 : 0.0,
+        p.delay.count ? static_cast<double>(p.delay.min_ns) / 1e6 : 0.0, p.delay.quantileMs(0.5),
+        p.delay.quantileMs(0.99), p.delay.quantileMs(0.999), static_cast<double>(p.delay.max_ns) / 1e6,
+        p.delay.count ? static_cast<double>(p.delay.sum_ns / p.delay.count) / 1e6 : 0.0,
+        p.jitter.quantileMs(0.5), p.jitter.quantileMs(0.99), p.jitter.quantileMs(0.999),
+        static_cast<double>(p.jitter.max_ns) / 1e6);
+    out += buf;
+    t_recv += p.received;
+    t_unique += p.unique;
+    t_lost += lost;
+    t_dup += p.duplicates;
+    t_reord += p.reordered;
+    worst_p50 = std::max(worst_p50, p.delay.quantileMs(0.5));
+    worst_p99 = std::max(worst_p99, p.delay.quantileMs(0.99));
+    worst_max = std::max(worst_max, static_cast<double>(p.delay.max_ns) / 1e6);
+    worst_jit = std::max(worst_jit, p.jitter.quantileMs(0.99));
+  }
+  uint64_t min_unique = UINT64_MAX;
+  uint64_t max_unique = 0;
+  for (const Port& p : ports) {
+    min_unique = std::min(min_unique, p.unique);
+    max_unique = std::max(max_unique, p.unique);
+  }
+  std::snprintf(buf, sizeof buf,
+                "],\"total\":{\"ports\":%zu,\"received\":%llu,\"unique\":%llu,\"lost\":%llu,"
+                "\"duplicates\":%llu,\"reordered\":%llu,\"min_unique\":%llu,\"max_unique\":%llu,"
+                "\"worst_delay_p50_ms\":%.3f,\"worst_delay_p99_ms\":%.3f,\"worst_delay_max_ms\":%.3f,"
+                "\"worst_jitter_p99_ms\":%.3f},\"kernel_ts_missing\":%llu,\"seconds\":%.3f,"
+                "\"stop\":\"%s\"}\n",
+                ports.size(), static_cast<unsigned long long>(t_recv),
+                static_cast<unsigned long long>(t_unique), static_cast<unsigned long long>(t_lost),
+                static_cast<unsigned long long>(t_dup), static_cast<unsigned long long>(t_reord),
+                static_cast<unsigned long long>(ports.empty() ? 0 : min_unique),
+                static_cast<unsigned long long>(max_unique), worst_p50, worst_p99, worst_max,
+                worst_jit, static_cast<unsigned long long>(kernel_ts_missing), ran, stop_reason);
+  out += buf;
+  std::fputs(out.c_str(), stdout);
+  std::fflush(stdout);
+  (void)total_received;
+  return 0;
+}
