@@ -1,0 +1,127 @@
+#include "store/migrations.hpp"
+
+#include <array>
+#include <string>
+#include <string_view>
+
+namespace srtgw::store {
+namespace {
+
+struct Migration {
+  int version;
+  std::string_view sql;
+};
+
+// Append only: a released migration is never edited, a change is a new migration.
+// AUTOINCREMENT so that ids are never reused: an id held by a client (or in a log line) can
+// never come to mean a different stream after a delete.
+constexpr std::array kMigrations = {
+    Migration{1, R"sql(
+CREATE TABLE inputs (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  name       TEXT    NOT NULL,
+  enabled    INTEGER NOT NULL DEFAULT 1,
+  config     TEXT    NOT NULL,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+CREATE TABLE outputs (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  input_id   INTEGER NOT NULL REFERENCES inputs(id) ON DELETE CASCADE,
+  name       TEXT    NOT NULL,
+  enabled    INTEGER NOT NULL DEFAULT 1,
+  config     TEXT    NOT NULL,
+  created_ms INTEGER NOT NULL,
+  updated_ms INTEGER NOT NULL
+);
+CREATE INDEX outputs_input_id ON outputs(input_id);
+)sql"},
+};
+
+constexpr bool numberedFromOne() {
+  for (size_t i = 0; i < kMigrations.size(); ++i) {
+    if (kMigrations[i].version != static_cast<int>(i) + 1) {
+      return false;
+    }
+  }
+  return true;
+}
+static_assert(numberedFromOne(), "migrations must be numbered 1, 2, 3... in order");
+
+core::Error withContext(core::Error e, const std::string& context) {
+  e.message = context + ": " + e.message;
+  return e;
+}
+
+core::Error tooNew(int version) {
+  return core::makeError(core::Errc::kConflict, "database schema version " +
+                                                    std::to_string(version) +
+                                                    " is newer than this srtgw supports (" +
+                                                    std::to_string(latestSchemaVersion()) +
+                                                    "); run a newer srtgw or restore a backup");
+}
+
+}  // namespace
+
+int latestSchemaVersion() { return kMigrations.back().version; }
+
+core::Result<int> schemaVersion(Db& db) {
+  auto stmt = Stmt::prepare(db, "PRAGMA user_version");
+  if (!stmt) {
+    return stmt.error();
+  }
+  auto row = stmt->step();
+  if (!row) {
+    return row.error();
+  }
+  if (!*row) {
+    return core::makeError(core::Errc::kInternal, "PRAGMA user_version returned no row");
+  }
+  return static_cast<int>(stmt->columnInt64(0));
+}
+
+core::Result<int> migrate(Db& db) {
+  // Checked without a transaction first so that an up-to-date database is never write-locked.
+  auto current = schemaVersion(db);
+  if (!current) {
+    return current.error();
+  }
+  if (*current > latestSchemaVersion()) {
+    return tooNew(*current);
+  }
+  for (const Migration& m : kMigrations) {
+    if (m.version <= *current) {
+      continue;
+    }
+    const std::string context = "migration " + std::to_string(m.version);
+    auto tx = Tx::begin(db);
+    if (!tx) {
+      return withContext(tx.error(), context);
+    }
+    // Re-read under the write lock: another process may have migrated in the meantime.
+    current = schemaVersion(db);
+    if (!current) {
+      return withContext(current.error(), context);
+    }
+    if (*current > latestSchemaVersion()) {
+      return tooNew(*current);
+    }
+    if (m.version <= *current) {
+      continue;  // the Tx rolls back an empty transaction
+    }
+    if (auto r = db.exec(m.sql); !r) {
+      return withContext(r.error(), context);
+    }
+    // user_version lives in the database header, which is part of the transaction.
+    if (auto r = db.exec("PRAGMA user_version = " + std::to_string(m.version)); !r) {
+      return withContext(r.error(), context);
+    }
+    if (auto r = tx->commit(); !r) {
+      return withContext(r.error(), context);
+    }
+    *current = m.version;
+  }
+  return latestSchemaVersion();
+}
+
+}  // namespace srtgw::store
