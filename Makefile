@@ -2,7 +2,7 @@
 BUILD   ?= build
 JOBS    ?= $(shell nproc)
 CTEST_J ?= 2
-RUN_ARGS ?= relay --stats-interval 1000 udp://127.0.0.1:5000 srt://:9000
+RUN_ARGS ?= serve
 
 .PHONY: all deps configure build test test-unit run bench clean asan
 

@@ -1,20 +1,78 @@
-// srtgw: thin main. `srtgw relay ...`, `srtgw version`.
+// srtgw: thin main. `srtgw serve`, `srtgw relay ...`, `srtgw version`.
 
 #include <CLI/CLI.hpp>
 
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 
 #include "app/relay.hpp"
+#include "app/serve.hpp"
 #include "app/version.hpp"
 #include "core/log.hpp"
 #include "srt/runtime.hpp"
 
+namespace {
+
+// The config file must be read before the flags are parsed: its values are the defaults
+// that environment variables and flags then override.
+std::string findConfigFile(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    if (std::strcmp(argv[i], "--config") == 0 && i + 1 < argc) {
+      return argv[i + 1];
+    }
+    if (std::strncmp(argv[i], "--config=", 9) == 0) {
+      return argv[i] + 9;
+    }
+  }
+  const char* env = std::getenv("SRTGW_CONFIG");
+  return env != nullptr ? env : "";
+}
+
+}  // namespace
+
 int main(int argc, char** argv) {
+  srtgw::app::ServeConfig serve;
+  serve.config_file = findConfigFile(argc, argv);
+  if (!serve.config_file.empty()) {
+    if (auto r = srtgw::app::loadConfigFile(serve.config_file, serve); !r) {
+      std::fprintf(stderr, "srtgw: %s\n", r.error().message.c_str());
+      return 2;
+    }
+  }
+
   CLI::App cli{"srtgw: SRT/UDP media gateway"};
   cli.require_subcommand(1);
-  std::string log_level = "info";
+  // `srtgw serve --log-level debug` as well as `srtgw --log-level debug serve`.
+  cli.fallthrough();
+  std::string log_level = serve.log_level;
   cli.add_option("--log-level", log_level, "trace, debug, info, warn, error, off")
-      ->envname("SRTGW_LOG_LEVEL");
+      ->envname("SRTGW_LOG_LEVEL")
+      ->capture_default_str();
+
+  auto* serve_cmd = cli.add_subcommand("serve", "Run the gateway: REST API, SQLite, engine");
+  serve_cmd->add_option("--config", serve.config_file, "TOML configuration file")
+      ->envname("SRTGW_CONFIG");
+  serve_cmd->add_option("--listen", serve.listen, "HTTP address host:port")
+      ->envname("SRTGW_LISTEN")
+      ->capture_default_str();
+  serve_cmd->add_option("--data-dir", serve.data_dir, "data directory (created if missing)")
+      ->envname("SRTGW_DATA_DIR")
+      ->capture_default_str();
+  serve_cmd->add_option("--db", serve.db, "SQLite database (default <data-dir>/srtgw.db)")
+      ->envname("SRTGW_DB");
+  serve_cmd->add_option("--workers", serve.workers, "SRT worker threads")
+      ->envname("SRTGW_WORKERS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve_cmd->add_option("--http-threads", serve.http_threads, "HTTP threads")
+      ->envname("SRTGW_HTTP_THREADS")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  serve_cmd->add_option("--stats-interval-ms", serve.stats_interval_ms, "statistics sampling")
+      ->envname("SRTGW_STATS_INTERVAL_MS")
+      ->check(CLI::Range(100, 60000))
+      ->capture_default_str();
 
   srtgw::app::RelayOptions relay;
   auto* relay_cmd = cli.add_subcommand(
@@ -31,6 +89,10 @@ int main(int argc, char** argv) {
   auto* version_cmd = cli.add_subcommand("version", "Print the version of srtgw and libsrt");
 
   CLI11_PARSE(cli, argc, argv);
+  if (serve_cmd->parsed()) {
+    // The file's log_level is the default the env/flag may override.
+    serve.log_level = log_level;
+  }
   srtgw::core::initLogging(log_level);
 
   if (version_cmd->parsed()) {
@@ -39,6 +101,9 @@ int main(int argc, char** argv) {
   }
   if (relay_cmd->parsed()) {
     return srtgw::app::runRelay(relay);
+  }
+  if (serve_cmd->parsed()) {
+    return srtgw::app::runServe(serve);
   }
   return 2;
 }

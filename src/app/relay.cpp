@@ -4,7 +4,7 @@
 #include <fmt/format.h>
 
 #include "app/signals.hpp"
-#include "app/stats_json.hpp"
+#include "control/stats_json.hpp"
 #include "core/log.hpp"
 #include "engine/engine.hpp"
 #include "engine/url.hpp"
@@ -83,7 +83,7 @@ int runRelay(const RelayOptions& opts) {
     }
     if (opts.stats_interval_ms > 0) {
       auto snap = eng.sampleNow();
-      std::string line = toJson(*snap).dump();
+      std::string line = control::toJson(*snap).dump();
       std::fprintf(stdout, "%s\n", line.c_str());
       std::fflush(stdout);
     }

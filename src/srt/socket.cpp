@@ -5,6 +5,9 @@
 
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 
 namespace srtgw::srt {
@@ -140,7 +143,33 @@ core::Result<void> Socket::setRendezvous() {
   return setFlag(id_, SRTO_RENDEZVOUS, yes, "mode");
 }
 
+namespace {
+
+// libsrt reports a port held by a plain UDP socket as a vague "connection setup failure";
+// a short-lived probe bind on the same address says plainly that the port is taken.
+bool portTakenByOthers(const sockaddr_storage& local) {
+  const uint16_t port = local.ss_family == AF_INET6
+                            ? ntohs(reinterpret_cast<const sockaddr_in6*>(&local)->sin6_port)
+                            : ntohs(reinterpret_cast<const sockaddr_in*>(&local)->sin_port);
+  if (port == 0) {
+    return false;
+  }
+  int fd = ::socket(local.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    return false;
+  }
+  const bool taken = ::bind(fd, reinterpret_cast<const sockaddr*>(&local), addrLen(local)) != 0 &&
+                     errno == EADDRINUSE;
+  ::close(fd);
+  return taken;
+}
+
+}  // namespace
+
 core::Result<void> Socket::bind(const sockaddr_storage& local) {
+  if (portTakenByOthers(local)) {
+    return makeError(Errc::kAddressInUse, "address in use: the port is taken by another program");
+  }
   if (srt_bind(id_, reinterpret_cast<const sockaddr*>(&local), static_cast<int>(addrLen(local))) ==
       SRT_ERROR) {
     int err = srt_getlasterror(nullptr);

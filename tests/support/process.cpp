@@ -141,7 +141,7 @@ bool waitUntil(const std::function<bool()>& pred, std::chrono::milliseconds time
 }
 
 int freeUdpPort(const char* host) {
-  int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   inet_pton(AF_INET, host, &a.sin_addr);

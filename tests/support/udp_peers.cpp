@@ -32,7 +32,7 @@ std::string makeSequenceTs(size_t packets, uint32_t seed) {
 }
 
 UdpSink::UdpSink(const char* host) {
-  fd_ = ::socket(AF_INET, SOCK_DGRAM, 0);
+  fd_ = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   int buf = 16 << 20;
   setsockopt(fd_, SOL_SOCKET, SO_RCVBUFFORCE, &buf, sizeof buf);
   sockaddr_in a{};
@@ -86,7 +86,7 @@ std::string UdpSink::data() const {
 
 UdpSource::UdpSource(std::string host, int port, std::string data, double mbps, size_t chunk) {
   thread_ = std::thread([=, this] {
-    int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+    int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     sockaddr_in a{};
     a.sin_family = AF_INET;
     a.sin_port = htons(static_cast<uint16_t>(port));

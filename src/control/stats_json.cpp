@@ -1,6 +1,6 @@
-#include "app/stats_json.hpp"
+#include "control/stats_json.hpp"
 
-namespace srtgw::app {
+namespace srtgw::control {
 
 using nlohmann::json;
 
@@ -109,4 +109,4 @@ json toJson(const engine::EngineStats& s) {
   return json{{"time_ms", s.taken_at_ms}, {"inputs", std::move(inputs)}};
 }
 
-}  // namespace srtgw::app
+}  // namespace srtgw::control

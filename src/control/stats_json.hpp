@@ -5,11 +5,11 @@
 
 #include "engine/stats.hpp"
 
-namespace srtgw::app {
+namespace srtgw::control {
 
 nlohmann::json toJson(const srt::SrtLinkStats& s);
 nlohmann::json toJson(const engine::EndpointStats& s);
 nlohmann::json toJson(const engine::InputStats& s);
 nlohmann::json toJson(const engine::EngineStats& s);
 
-}  // namespace srtgw::app
+}  // namespace srtgw::control

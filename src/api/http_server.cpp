@@ -1,0 +1,299 @@
+// The only translation unit that includes Boost.Beast's HTTP machinery.
+
+#include "api/http_server.hpp"
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <optional>
+#include <thread>
+#include <vector>
+
+#include "core/log.hpp"
+#include "core/named_thread.hpp"
+
+namespace srtgw::api {
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+std::string decodePercent(std::string_view in, bool plus_is_space) {
+  std::string out;
+  out.reserve(in.size());
+  auto hex = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+  };
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size() && hex(in[i + 1]) >= 0 &&
+        hex(in[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2])));
+      i += 2;
+    } else if (plus_is_space && in[i] == '+') {
+      out.push_back(' ');
+    } else {
+      out.push_back(in[i]);
+    }
+  }
+  return out;
+}
+
+HttpRequest toRequest(const http::request<http::string_body>& r, const std::string& peer) {
+  HttpRequest req;
+  req.method = std::string(r.method_string());
+  req.target = std::string(r.target());
+  req.peer = peer;
+  const std::string target_str(r.target());
+  std::string_view target = target_str;
+  size_t q = target.find('?');
+  req.path = decodePercent(target.substr(0, q), false);
+  if (q != std::string_view::npos) {
+    std::string_view query = target.substr(q + 1);
+    size_t pos = 0;
+    while (pos <= query.size()) {
+      size_t amp = query.find('&', pos);
+      std::string_view part = query.substr(pos, amp == std::string_view::npos ? query.npos : amp - pos);
+      pos = amp == std::string_view::npos ? query.size() + 1 : amp + 1;
+      if (part.empty()) {
+        continue;
+      }
+      size_t eq = part.find('=');
+      req.query[decodePercent(part.substr(0, eq), true)] =
+          eq == std::string_view::npos ? "" : decodePercent(part.substr(eq + 1), true);
+    }
+  }
+  for (const auto& f : r) {
+    std::string name(f.name_string());
+    for (auto& c : name) {
+      c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    }
+    req.headers[name] = std::string(f.value());
+  }
+  req.body = r.body();
+  return req;
+}
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, const HttpServerConfig& cfg, const HttpHandler& handler)
+      : stream_(std::move(socket)), cfg_(cfg), handler_(handler) {
+    beast::error_code ec;
+    auto ep = stream_.socket().remote_endpoint(ec);
+    if (!ec) {
+      peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
+    }
+  }
+
+  void run() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+  }
+
+ private:
+  void read() {
+    parser_.emplace();
+    parser_->body_limit(cfg_.body_limit);
+    parser_->header_limit(static_cast<uint32_t>(cfg_.header_limit));
+    stream_.expires_after(std::chrono::seconds(cfg_.idle_timeout_s));
+    http::async_read(stream_, buffer_, *parser_,
+                     [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
+  }
+
+  void onRead(beast::error_code ec) {
+    if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+        ec == beast::error::timeout || ec == asio::error::operation_aborted) {
+      close();
+      return;
+    }
+    if (ec == http::error::body_limit) {
+      fail(413, "request body larger than " + std::to_string(cfg_.body_limit) + " bytes");
+      return;
+    }
+    if (ec == http::error::header_limit) {
+      fail(431, "request headers too large");
+      return;
+    }
+    if (ec) {
+      fail(400, "malformed HTTP request: " + ec.message());
+      return;
+    }
+    const auto& raw = parser_->get();
+    const bool keep_alive = raw.keep_alive();
+    HttpResponse out;
+    try {
+      out = handler_(toRequest(raw, peer_));
+    } catch (const std::exception& e) {
+      // The control plane may throw inside; it never takes the server down.
+      spdlog::error("http {} {}: {}", std::string(raw.method_string()), std::string(raw.target()),
+                    e.what());
+      out = HttpResponse{500, "application/problem+json",
+                         R"({"type":"about:blank","title":"Internal Server Error","status":500})", {}};
+    }
+    write(std::move(out), keep_alive);
+  }
+
+  void fail(int status, const std::string& detail) {
+    HttpResponse out;
+    out.status = status;
+    out.content_type = "application/problem+json";
+    out.body = nlohmann::json{{"type", "about:blank"},
+                              {"status", status},
+                              {"title", std::string(http::obsolete_reason(static_cast<http::status>(status)))},
+                              {"detail", detail}}
+                   .dump();
+    write(std::move(out), false);
+  }
+
+  void write(HttpResponse out, bool keep_alive) {
+    res_ = {};
+    res_.result(static_cast<unsigned>(out.status));
+    res_.version(11);
+    res_.set(http::field::server, "srtgw");
+    if (!out.content_type.empty()) {
+      res_.set(http::field::content_type, out.content_type);
+    }
+    for (auto& [k, v] : out.headers) {
+      res_.set(k, v);
+    }
+    res_.keep_alive(keep_alive);
+    res_.body() = std::move(out.body);
+    res_.prepare_payload();
+    http::async_write(stream_, res_,
+                      [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                        if (ec || !keep_alive) {
+                          self->close();
+                        } else {
+                          self->read();
+                        }
+                      });
+  }
+
+  void close() {
+    beast::error_code ec;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> res_;
+  const HttpServerConfig& cfg_;
+  const HttpHandler& handler_;
+  std::string peer_;
+};
+
+}  // namespace
+
+bool splitHostPort(const std::string& text, std::string& host, uint16_t& port) {
+  size_t colon = text.rfind(':');
+  if (colon == std::string::npos) {
+    return false;
+  }
+  host = text.substr(0, colon);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') {
+    host = host.substr(1, host.size() - 2);
+  }
+  std::string p = text.substr(colon + 1);
+  int v = -1;
+  auto [ptr, ec] = std::from_chars(p.data(), p.data() + p.size(), v);
+  if (p.empty() || ec != std::errc() || ptr != p.data() + p.size() || v < 0 || v > 65535) {
+    return false;
+  }
+  port = static_cast<uint16_t>(v);
+  return true;
+}
+
+struct HttpServer::Impl {
+  HttpServerConfig cfg;
+  HttpHandler handler;
+  asio::io_context ioc;
+  tcp::acceptor acceptor{ioc};
+  std::vector<core::NamedThread> threads;
+  uint16_t port = 0;
+  bool running = false;
+
+  void accept() {
+    acceptor.async_accept(asio::make_strand(ioc), [this](beast::error_code ec, tcp::socket s) {
+      if (ec == asio::error::operation_aborted) {
+        return;
+      }
+      if (!ec) {
+        std::make_shared<Session>(std::move(s), cfg, handler)->run();
+      }
+      accept();
+    });
+  }
+};
+
+HttpServer::HttpServer(HttpServerConfig cfg, HttpHandler handler) : impl_(std::make_unique<Impl>()) {
+  impl_->cfg = std::move(cfg);
+  impl_->handler = std::move(handler);
+}
+
+HttpServer::~HttpServer() { stop(); }
+
+core::Result<void> HttpServer::start() {
+  std::string host;
+  uint16_t port = 0;
+  if (!splitHostPort(impl_->cfg.listen, host, port)) {
+    return core::makeError(core::Errc::kInvalidArgument,
+                           "listen address must be host:port, got '" + impl_->cfg.listen + "'",
+                           "listen");
+  }
+  beast::error_code ec;
+  auto addr = asio::ip::make_address(host.empty() ? "0.0.0.0" : host, ec);
+  if (ec) {
+    return core::makeError(core::Errc::kInvalidArgument,
+                           "listen address '" + host + "' is not an IP address", "listen");
+  }
+  tcp::endpoint ep(addr, port);
+  auto& acc = impl_->acceptor;
+  acc.open(ep.protocol(), ec);
+  if (!ec) acc.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) acc.bind(ep, ec);
+  if (ec) {
+    return core::makeError(ec == asio::error::address_in_use ? core::Errc::kAddressInUse
+                                                             : core::Errc::kIo,
+                           "cannot listen on " + impl_->cfg.listen + ": " + ec.message(), "listen");
+  }
+  acc.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return core::makeError(core::Errc::kIo, "listen: " + ec.message(), "listen");
+  }
+  impl_->port = acc.local_endpoint().port();
+  impl_->accept();
+  impl_->running = true;
+  for (int i = 0; i < std::max(1, impl_->cfg.threads); ++i) {
+    impl_->threads.emplace_back("http-" + std::to_string(i),
+                                [this](std::stop_token) { impl_->ioc.run(); });
+  }
+  return core::ok();
+}
+
+void HttpServer::stop() {
+  if (!impl_ || !impl_->running) {
+    return;
+  }
+  impl_->running = false;
+  asio::post(impl_->ioc, [this] {
+    beast::error_code ec;
+    impl_->acceptor.close(ec);
+  });
+  impl_->ioc.stop();
+  for (auto& t : impl_->threads) {
+    t.stopAndJoin();
+  }
+  impl_->threads.clear();
+}
+
+uint16_t HttpServer::port() const { return impl_->port; }
+
+}  // namespace srtgw::api

@@ -1,0 +1,184 @@
+#include "api/rest_routes.hpp"
+
+#include <charconv>
+#include <nlohmann/json.hpp>
+
+#include "control/stream_service.hpp"
+
+namespace srtgw::api {
+namespace {
+
+using nlohmann::json;
+using control::Reply;
+using control::StreamService;
+
+HttpResponse toResponse(const Reply& r) {
+  if (r.status >= 400) {
+    std::vector<FieldError> errors;
+    for (const auto& e : r.errors) {
+      errors.push_back({e.field, e.message});
+    }
+    return problem(r.status, r.title, r.detail, errors);
+  }
+  HttpResponse out;
+  out.status = r.status;
+  if (r.status == 204) {
+    out.content_type.clear();
+  } else {
+    out.body = r.body.dump();
+  }
+  if (!r.location.empty()) {
+    out.headers.emplace_back("Location", r.location);
+  }
+  return out;
+}
+
+// Ids are positive integers; anything else names no resource.
+std::optional<int64_t> parseId(const PathParams& p) {
+  const std::string& s = p.at("id");
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (ec != std::errc() || ptr != s.data() + s.size() || v < 1) {
+    return std::nullopt;
+  }
+  return v;
+}
+
+// The body of a write: JSON only, parsed without exceptions.
+std::variant<json, HttpResponse> parseBody(const HttpRequest& req, bool merge_patch) {
+  std::string ct = req.header("content-type");
+  std::string media = ct.substr(0, ct.find(';'));
+  while (!media.empty() && media.back() == ' ') media.pop_back();
+  const bool ok_type = media == "application/json" || (merge_patch && media == "application/merge-patch+json");
+  if (!ok_type) {
+    return problem(415, "Unsupported Media Type",
+                   merge_patch ? "send application/json or application/merge-patch+json"
+                               : "send application/json");
+  }
+  json body = json::parse(req.body, nullptr, false);
+  if (body.is_discarded()) {
+    return problem(400, "Invalid request", "the body is not valid JSON",
+                   {{"body", "not valid JSON"}});
+  }
+  return body;
+}
+
+std::variant<control::Page, HttpResponse> parsePage(const HttpRequest& req) {
+  control::Page p;
+  auto read = [&](const char* key, int64_t lo, int64_t hi, int64_t& out) -> bool {
+    auto it = req.query.find(key);
+    if (it == req.query.end()) return true;
+    const auto& s = it->second;
+    int64_t v = 0;
+    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (s.empty() || ec != std::errc() || ptr != s.data() + s.size() || v < lo || v > hi) {
+      return false;
+    }
+    out = v;
+    return true;
+  };
+  if (!read("page", 1, 1'000'000, p.page)) {
+    return problem(400, "Invalid request", "page must be a whole number from 1",
+                   {{"page", "must be a whole number from 1"}});
+  }
+  if (!read("per_page", 1, 1000, p.per_page)) {
+    return problem(400, "Invalid request", "per_page must be between 1 and 1000",
+                   {{"per_page", "must be between 1 and 1000"}});
+  }
+  return p;
+}
+
+using IdHandler = std::function<Reply(int64_t)>;
+
+RouteHandler withId(IdHandler h) {
+  return [h = std::move(h)](const HttpRequest& req, const PathParams& p) {
+    auto id = parseId(p);
+    if (!id) {
+      return problem(404, "Not Found", "no such resource: " + req.path);
+    }
+    return toResponse(h(*id));
+  };
+}
+
+RouteHandler withIdAndBody(std::function<Reply(int64_t, const json&)> h, bool merge_patch) {
+  return [h = std::move(h), merge_patch](const HttpRequest& req, const PathParams& p) {
+    auto id = parseId(p);
+    if (!id) {
+      return problem(404, "Not Found", "no such resource: " + req.path);
+    }
+    auto body = parseBody(req, merge_patch);
+    if (auto* err = std::get_if<HttpResponse>(&body)) return *err;
+    return toResponse(h(*id, std::get<json>(body)));
+  };
+}
+
+RouteHandler withBody(std::function<Reply(const json&)> h) {
+  return [h = std::move(h)](const HttpRequest& req, const PathParams&) {
+    auto body = parseBody(req, false);
+    if (auto* err = std::get_if<HttpResponse>(&body)) return *err;
+    return toResponse(h(std::get<json>(body)));
+  };
+}
+
+RouteHandler withPage(std::function<Reply(const control::Page&)> h) {
+  return [h = std::move(h)](const HttpRequest& req, const PathParams&) {
+    auto page = parsePage(req);
+    if (auto* err = std::get_if<HttpResponse>(&page)) return *err;
+    return toResponse(h(std::get<control::Page>(page)));
+  };
+}
+
+void addStreamRoutes(Router& r, StreamService* s, const std::string& base, bool inputs) {
+  using namespace std::placeholders;
+  const std::string one = base + "/{id}";
+  if (inputs) {
+    r.add("GET", base, withPage([s](const control::Page& p) { return s->listInputs(p); }));
+    r.add("POST", base, withBody([s](const json& b) { return s->createInput(b); }));
+    r.add("GET", one, withId([s](int64_t id) { return s->getInput(id); }));
+    r.add("PUT", one, withIdAndBody([s](int64_t id, const json& b) { return s->replaceInput(id, b); }, false));
+    r.add("PATCH", one, withIdAndBody([s](int64_t id, const json& b) { return s->patchInput(id, b); }, true));
+    r.add("DELETE", one, withId([s](int64_t id) { return s->deleteInput(id); }));
+    for (const char* action : {"start", "stop", "restart"}) {
+      r.add("POST", one + "/" + action,
+            withId([s, a = std::string(action)](int64_t id) { return s->inputAction(id, a); }));
+    }
+    r.add("GET", one + "/stats", withId([s](int64_t id) { return s->inputStats(id); }));
+    r.add("GET", one + "/outputs", [s](const HttpRequest& req, const PathParams& p) {
+      auto id = parseId(p);
+      if (!id) return problem(404, "Not Found", "no such resource: " + req.path);
+      auto page = parsePage(req);
+      if (auto* err = std::get_if<HttpResponse>(&page)) return *err;
+      return toResponse(s->outputsOf(*id, std::get<control::Page>(page)));
+    });
+  } else {
+    r.add("GET", base, withPage([s](const control::Page& p) { return s->listOutputs(p); }));
+    r.add("POST", base, withBody([s](const json& b) { return s->createOutput(b); }));
+    r.add("GET", one, withId([s](int64_t id) { return s->getOutput(id); }));
+    r.add("PUT", one, withIdAndBody([s](int64_t id, const json& b) { return s->replaceOutput(id, b); }, false));
+    r.add("PATCH", one, withIdAndBody([s](int64_t id, const json& b) { return s->patchOutput(id, b); }, true));
+    r.add("DELETE", one, withId([s](int64_t id) { return s->deleteOutput(id); }));
+    for (const char* action : {"start", "stop", "restart"}) {
+      r.add("POST", one + "/" + action,
+            withId([s, a = std::string(action)](int64_t id) { return s->outputAction(id, a); }));
+    }
+    r.add("GET", one + "/stats", withId([s](int64_t id) { return s->outputStats(id); }));
+  }
+}
+
+}  // namespace
+
+void addRestRoutes(Router& r, StreamService* s) {
+  addStreamRoutes(r, s, "/api/v1/inputs", true);
+  addStreamRoutes(r, s, "/api/v1/outputs", false);
+  r.add("GET", "/api/v1/status", [s](const HttpRequest&, const PathParams&) {
+    return toResponse(s->status());
+  });
+  r.add("GET", "/api/v1/openapi.json", [](const HttpRequest&, const PathParams&) {
+    return jsonResponse(200, openApiJson());
+  });
+  r.add("GET", "/healthz", [](const HttpRequest&, const PathParams&) {
+    return jsonResponse(200, R"({"status":"ok"})");
+  });
+}
+
+}  // namespace srtgw::api

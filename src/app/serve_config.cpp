@@ -1,0 +1,68 @@
+// The only translation unit that includes toml++.
+
+#include "app/serve_config.hpp"
+
+#include <fmt/format.h>
+#include <toml++/toml.h>
+
+namespace srtgw::app {
+
+core::Result<void> loadConfigFile(const std::string& path, ServeConfig& cfg) {
+  // toml++ as packaged throws on a parse error; this is the edge where that stops.
+  toml::table t;
+  try {
+    t = toml::parse_file(path);
+  } catch (const toml::parse_error& err) {
+    return core::makeError(core::Errc::kInvalidArgument,
+                           fmt::format("config file {}: {} (line {})", path, err.description(),
+                                       err.source().begin.line),
+                           "config");
+  }
+  for (auto&& [k, node] : t) {
+    const std::string key(k.str());
+    auto wrong = [&](const char* want) {
+      return core::makeError(core::Errc::kInvalidArgument,
+                             fmt::format("config file {}: '{}' must be {}", path, key, want), key);
+    };
+    auto str = [&](std::string& dst) -> core::Result<void> {
+      if (auto v = node.value<std::string>()) {
+        dst = *v;
+        return core::ok();
+      }
+      return wrong("a string");
+    };
+    auto num = [&](int& dst, int lo, int hi) -> core::Result<void> {
+      if (auto v = node.value<int64_t>(); v && *v >= lo && *v <= hi) {
+        dst = static_cast<int>(*v);
+        return core::ok();
+      }
+      return wrong(fmt::format("a whole number from {} to {}", lo, hi).c_str());
+    };
+    core::Result<void> r;
+    if (key == "listen") r = str(cfg.listen);
+    else if (key == "data_dir") r = str(cfg.data_dir);
+    else if (key == "db") r = str(cfg.db);
+    else if (key == "log_level") r = str(cfg.log_level);
+    else if (key == "workers") r = num(cfg.workers, 1, 64);
+    else if (key == "http_threads") r = num(cfg.http_threads, 1, 64);
+    else if (key == "stats_interval_ms") r = num(cfg.stats_interval_ms, 100, 60000);
+    else {
+      return core::makeError(core::Errc::kInvalidArgument,
+                             fmt::format("config file {}: unknown key '{}'", path, key), key);
+    }
+    if (!r) {
+      return r;
+    }
+  }
+  return core::ok();
+}
+
+std::string describe(const ServeConfig& c) {
+  return fmt::format(
+      "listen={} data_dir={} db={} log_level={} workers={} http_threads={} stats_interval_ms={} "
+      "config={}",
+      c.listen, c.data_dir, c.dbPath(), c.log_level, c.workers, c.http_threads,
+      c.stats_interval_ms, c.config_file.empty() ? "(none)" : c.config_file);
+}
+
+}  // namespace srtgw::app

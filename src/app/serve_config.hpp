@@ -1,0 +1,33 @@
+#pragma once
+// `srtgw serve` settings, layered lowest first: built-in defaults, the optional TOML file,
+// SRTGW_* environment variables, command-line flags. Every documented setting is read.
+
+#include <string>
+
+#include "core/result.hpp"
+
+namespace srtgw::app {
+
+struct ServeConfig {
+  std::string listen = "127.0.0.1:8080";  // SRTGW_LISTEN, --listen, listen
+  std::string data_dir = "data";          // SRTGW_DATA_DIR, --data-dir, data_dir
+  std::string db;                         // SRTGW_DB, --db, db (default: <data_dir>/srtgw.db)
+  std::string log_level = "info";         // SRTGW_LOG_LEVEL, --log-level, log_level
+  int workers = 1;                        // SRTGW_WORKERS, --workers, workers (SRT worker threads)
+  int http_threads = 2;                   // SRTGW_HTTP_THREADS, --http-threads, http_threads
+  int stats_interval_ms = 1000;           // SRTGW_STATS_INTERVAL_MS, --stats-interval-ms
+  std::string config_file;                // SRTGW_CONFIG, --config
+
+  /// The database path after defaults are applied.
+  std::string dbPath() const { return db.empty() ? data_dir + "/srtgw.db" : db; }
+};
+
+/// Reads a TOML file into `cfg` (only the keys it sets). Unknown keys and wrong types are
+/// errors naming the key.
+core::Result<void> loadConfigFile(const std::string& path, ServeConfig& cfg);
+
+/// One line per setting, for the start-up log (no secrets exist among these yet; any
+/// added later must be redacted here).
+std::string describe(const ServeConfig& cfg);
+
+}  // namespace srtgw::app

@@ -1,0 +1,77 @@
+// The OpenAPI document and the route table describe the same API: a route missing from the
+// file, or a path in the file that no route serves, fails here.
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "api/rest_routes.hpp"
+
+namespace srtgw::api {
+namespace {
+
+TEST(OpenApi, EveryRouteIsDocumentedAndEveryDocumentedRouteExists) {
+  Router router;
+  addRestRoutes(router, nullptr);
+  std::set<std::pair<std::string, std::string>> served;
+  for (const auto& [method, pattern] : router.routes()) {
+    served.insert({method, pattern});
+  }
+  auto doc = nlohmann::json::parse(openApiJson(), nullptr, false);
+  ASSERT_FALSE(doc.is_discarded()) << "docs/openapi.json is not valid JSON";
+  EXPECT_EQ(doc["openapi"].get<std::string>().substr(0, 2), "3.");
+  std::set<std::pair<std::string, std::string>> documented;
+  for (const auto& [path, item] : doc["paths"].items()) {
+    for (const auto& [method, op] : item.items()) {
+      if (method == "parameters") continue;
+      std::string m = method;
+      for (auto& c : m) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      documented.insert({m, path});
+      EXPECT_TRUE(op.contains("responses")) << m << " " << path;
+    }
+  }
+  for (const auto& r : served) {
+    EXPECT_TRUE(documented.count(r)) << "route not in docs/openapi.json: " << r.first << " " << r.second;
+  }
+  for (const auto& d : documented) {
+    EXPECT_TRUE(served.count(d)) << "documented but not served: " << d.first << " " << d.second;
+  }
+}
+
+TEST(OpenApi, SchemasReferencedExist) {
+  auto doc = nlohmann::json::parse(openApiJson());
+  std::string text = doc.dump();
+  const std::string prefix = "#/components/schemas/";
+  for (size_t pos = text.find(prefix); pos != std::string::npos; pos = text.find(prefix, pos + 1)) {
+    size_t end = text.find('"', pos);
+    std::string name = text.substr(pos + prefix.size(), end - pos - prefix.size());
+    EXPECT_TRUE(doc["components"]["schemas"].contains(name)) << name;
+  }
+}
+
+TEST(Router, MatchesParamsAndAnswers404And405) {
+  Router r;
+  r.add("GET", "/a/{id}/b", [](const HttpRequest&, const PathParams& p) {
+    return jsonResponse(200, "\"" + p.at("id") + "\"");
+  });
+  HttpRequest req;
+  req.method = "GET";
+  req.path = "/a/42/b";
+  EXPECT_EQ(r.dispatch(req).body, "\"42\"");
+  req.path = "/a/42/b/";
+  EXPECT_EQ(r.dispatch(req).status, 200) << "a trailing slash is the same resource";
+  req.path = "/a//b";
+  EXPECT_EQ(r.dispatch(req).status, 404);
+  req.path = "/a/42";
+  EXPECT_EQ(r.dispatch(req).status, 404);
+  req.method = "POST";
+  req.path = "/a/1/b";
+  auto res = r.dispatch(req);
+  EXPECT_EQ(res.status, 405);
+  ASSERT_EQ(res.headers.size(), 1u);
+  EXPECT_EQ(res.headers[0].second, "GET");
+}
+
+}  // namespace
+}  // namespace srtgw::api
