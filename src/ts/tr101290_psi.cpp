@@ -116,7 +116,7 @@ void Tr101290Analyzer::applyPat(const Section& s, int64_t now) {
     return;
   }
   const uint32_t crc = crcField(s);
-  if (crc == pat_crc_ && !programs_.empty()) {
+  if (crc == pat_crc_ && pat_version_ != 0xFF) {
     return;  // a repeat: nothing to parse, nothing to allocate
   }
   const auto pat = parsePat(s);

@@ -18,6 +18,14 @@ void put16(std::vector<uint8_t>& v, uint16_t x) {
   v.push_back(static_cast<uint8_t>(x));
 }
 
+// Byte-by-byte: vector::insert of a string trips GCC 12 -Wstringop-overflow false positives.
+void appendText(std::vector<uint8_t>& v, const std::string& text) {
+  v.push_back(static_cast<uint8_t>(text.size()));
+  for (const char ch : text) {
+    v.push_back(static_cast<uint8_t>(ch));
+  }
+}
+
 TsPacket blankPacket(uint16_t pid, bool pusi) {
   TsPacket p;
   std::fill(std::begin(p.bytes), std::end(p.bytes), 0xFF);
@@ -142,10 +150,8 @@ std::vector<uint8_t> pmtSection(const GeneratorConfig& c) {
 
 std::vector<uint8_t> sdtSection(const GeneratorConfig& c) {
   std::vector<uint8_t> desc = {0x48, 0, 0x01};
-  desc.push_back(static_cast<uint8_t>(c.provider_name.size()));
-  desc.insert(desc.end(), c.provider_name.begin(), c.provider_name.end());
-  desc.push_back(static_cast<uint8_t>(c.service_name.size()));
-  desc.insert(desc.end(), c.service_name.begin(), c.service_name.end());
+  appendText(desc, c.provider_name);
+  appendText(desc, c.service_name);
   desc[1] = static_cast<uint8_t>(desc.size() - 2);
   std::vector<uint8_t> body;
   put16(body, 0x1234);  // original_network_id
@@ -153,7 +159,9 @@ std::vector<uint8_t> sdtSection(const GeneratorConfig& c) {
   put16(body, c.program_number);
   body.push_back(0xFC);                                      // no EIT
   put16(body, static_cast<uint16_t>(0x8000 | desc.size()));  // running
-  body.insert(body.end(), desc.begin(), desc.end());
+  for (const uint8_t b : desc) {
+    body.push_back(b);
+  }
   return makeLongSection(0x42, c.transport_stream_id, 0, body);
 }
 
@@ -305,10 +313,23 @@ void erase(TsStream& s, std::vector<size_t> indices) {
 }
 
 void replaceWithNull(TsStream& s, uint16_t pid, int64_t from_ns, int64_t to_ns) {
+  uint8_t cc = 0;
+  bool counting = false;
   for (size_t i = 0; i < s.size(); ++i) {
-    if (s.packets[i].pid() == pid && s.arrival_ns[i] >= from_ns && s.arrival_ns[i] < to_ns) {
-      s.packets[i] = nullPacket();
+    TsPacket& p = s.packets[i];
+    if (p.pid() != pid) {
+      continue;
     }
+    if (s.arrival_ns[i] >= from_ns && s.arrival_ns[i] < to_ns) {
+      p = nullPacket();
+      continue;
+    }
+    // Renumber what follows so that the gap is not also a continuity error.
+    if (p.hasPayload()) {
+      cc = counting ? static_cast<uint8_t>((cc + 1) & 0x0F) : p.continuityCounter();
+      counting = true;
+    }
+    p.bytes[3] = static_cast<uint8_t>((p.bytes[3] & 0xF0) | cc);
   }
 }
 

@@ -70,7 +70,8 @@ TsPacket nullPacket();
 std::vector<size_t> packetsOf(const TsStream& s, uint16_t pid, bool payload_only = true);
 // Removes packets (shortens the stream).
 void erase(TsStream& s, std::vector<size_t> indices);
-// Replaces the packets of pid arriving in [from_ns, to_ns) by null packets.
+// Replaces the packets of pid arriving in [from_ns, to_ns) by null packets, renumbering the
+// continuity counters after the gap as a multiplexer that left the PID out would.
 void replaceWithNull(TsStream& s, uint16_t pid, int64_t from_ns, int64_t to_ns);
 // Removes the PCR of packets of pid in [from_ns, to_ns) (adaptation-only ones become null).
 void stripPcr(TsStream& s, uint16_t pid, int64_t from_ns, int64_t to_ns);
