@@ -18,8 +18,12 @@ void* operator new(std::size_t n) {
   }
   throw std::bad_alloc();
 }
+// GCC cannot tell that this operator delete pairs with the operator new above.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
 void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
+#pragma GCC diagnostic pop
+void operator delete(void* p, std::size_t) noexcept { ::operator delete(p); }
 
 namespace srtgw::ts::testing {
 namespace {
