@@ -12,7 +12,7 @@ PKGS=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   srt-tools ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-bad gstreamer1.0-plugins-base
-  procps curl jq sqlite3
+  procps curl jq sqlite3 wrk prometheus
 )
 
 missing=()

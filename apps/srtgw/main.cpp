@@ -74,6 +74,11 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(100, 60000))
       ->capture_default_str();
 
+  serve_cmd->add_option("--max-events", serve.max_events, "events kept in the event log")
+      ->envname("SRTGW_MAX_EVENTS")
+      ->check(CLI::Range(10, 10000000))
+      ->capture_default_str();
+
   srtgw::app::RelayOptions relay;
   auto* relay_cmd = cli.add_subcommand(
       "relay", "Relay one input URL to one or more output URLs (srt-live-transmit style)");

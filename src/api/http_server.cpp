@@ -5,10 +5,13 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <deque>
+#include <mutex>
 #include <optional>
 #include <thread>
 #include <vector>
@@ -82,6 +85,114 @@ HttpRequest toRequest(const http::request<http::string_body>& r, const std::stri
   return req;
 }
 
+namespace websocket = beast::websocket;
+
+// One WebSocket client of the live feed. Writes go out one at a time from a bounded queue;
+// a client that falls kMaxQueued messages behind is closed rather than buffered for.
+class WsSession : public WsClient, public std::enable_shared_from_this<WsSession> {
+ public:
+  WsSession(tcp::socket socket, WsHub& hub) : ws_(std::move(socket)), hub_(hub) {}
+
+  void start(http::request<http::string_body> req) {
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.read_message_max(64 * 1024);
+    ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
+      if (ec) {
+        return;
+      }
+      self->hub_.add(self);
+      self->read();
+    });
+  }
+
+  bool enqueue(std::shared_ptr<const std::string> message) override {
+    std::lock_guard lock(mu_);
+    if (closed_) {
+      return false;
+    }
+    if (queue_.size() >= WsHub::kMaxQueued || queued_bytes_ + message->size() > WsHub::kMaxQueuedBytes) {
+      closed_ = true;
+      asio::post(ws_.get_executor(), [self = shared_from_this()] { self->shutdown(); });
+      return false;
+    }
+    queued_bytes_ += message->size();
+    queue_.push_back(std::move(message));
+    if (!writing_) {
+      writing_ = true;
+      asio::post(ws_.get_executor(), [self = shared_from_this()] { self->writeNext(); });
+    }
+    return true;
+  }
+
+  void close() override {
+    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->shutdown(); });
+  }
+
+ private:
+  void read() {
+    ws_.async_read(buf_, [self = shared_from_this()](beast::error_code ec, size_t) {
+      if (ec) {
+        self->gone();
+        return;
+      }
+      self->hub_.onMessage(self.get(), beast::buffers_to_string(self->buf_.data()));
+      self->buf_.consume(self->buf_.size());
+      self->read();
+    });
+  }
+
+  void writeNext() {
+    std::shared_ptr<const std::string> msg;
+    {
+      std::lock_guard lock(mu_);
+      if (queue_.empty() || closed_) {
+        writing_ = false;
+        return;
+      }
+      msg = queue_.front();
+    }
+    ws_.text(true);
+    ws_.async_write(asio::buffer(*msg), [self = shared_from_this(), msg](beast::error_code ec, size_t) {
+      if (ec) {
+        self->gone();
+        return;
+      }
+      {
+        std::lock_guard lock(self->mu_);
+        if (!self->queue_.empty()) {
+          self->queued_bytes_ -= self->queue_.front()->size();
+          self->queue_.pop_front();
+        }
+      }
+      self->writeNext();
+    });
+  }
+
+  void shutdown() {
+    beast::error_code ec;
+    beast::get_lowest_layer(ws_).socket().shutdown(tcp::socket::shutdown_both, ec);
+    beast::get_lowest_layer(ws_).socket().close(ec);
+    gone();
+  }
+
+  void gone() {
+    {
+      std::lock_guard lock(mu_);
+      closed_ = true;
+    }
+    hub_.remove(this);
+  }
+
+  websocket::stream<beast::tcp_stream> ws_;
+  WsHub& hub_;
+  beast::flat_buffer buf_;
+  std::mutex mu_;
+  std::deque<std::shared_ptr<const std::string>> queue_;  // guarded by mu_
+  size_t queued_bytes_ = 0;                                // guarded by mu_
+  bool writing_ = false;                                   // guarded by mu_
+  bool closed_ = false;                                    // guarded by mu_
+};
+
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, const HttpServerConfig& cfg, const HttpHandler& handler)
@@ -126,6 +237,17 @@ class Session : public std::enable_shared_from_this<Session> {
       return;
     }
     const auto& raw = parser_->get();
+    if (cfg_.ws_hub != nullptr && websocket::is_upgrade(raw)) {
+      std::string path(raw.target());
+      path = path.substr(0, path.find('?'));
+      if (path == cfg_.ws_path) {
+        // The connection leaves HTTP for good: hand the socket to a WebSocket session.
+        stream_.expires_never();
+        std::make_shared<WsSession>(stream_.release_socket(), *cfg_.ws_hub)
+            ->start(parser_->release());
+        return;
+      }
+    }
     const bool keep_alive = raw.keep_alive();
     HttpResponse out;
     try {

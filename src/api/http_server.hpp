@@ -9,6 +9,7 @@
 #include <string>
 
 #include "api/http_types.hpp"
+#include "api/ws_hub.hpp"
 #include "core/result.hpp"
 
 namespace srtgw::api {
@@ -21,6 +22,8 @@ struct HttpServerConfig {
   size_t body_limit = 1 << 20;
   size_t header_limit = 16 << 10;
   int idle_timeout_s = 30;
+  std::string ws_path;       // a WebSocket upgrade on this path joins ws_hub
+  WsHub* ws_hub = nullptr;
 };
 
 class HttpServer {

@@ -3,7 +3,9 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "control/event_bus.hpp"
 #include "control/stream_service.hpp"
+#include "api/ws_hub.hpp"
 
 namespace srtgw::api {
 namespace {
@@ -165,9 +167,55 @@ void addStreamRoutes(Router& r, StreamService* s, const std::string& base, bool 
   }
 }
 
+// GET /api/v1/events?type=&input=&output=&since=&page=&per_page=
+HttpResponse listEvents(control::EventBus* bus, const HttpRequest& req) {
+  auto page = parsePage(req);
+  if (auto* err = std::get_if<HttpResponse>(&page)) return *err;
+  const auto& p = std::get<control::Page>(page);
+  store::EventQuery q;
+  q.limit = p.per_page;
+  q.offset = (p.page - 1) * p.per_page;
+  auto number = [&](const char* key, int64_t& out) -> bool {
+    auto it = req.query.find(key);
+    if (it == req.query.end()) return true;
+    const auto& v = it->second;
+    auto [ptr, ec] = std::from_chars(v.data(), v.data() + v.size(), out);
+    return !v.empty() && ec == std::errc() && ptr == v.data() + v.size() && out >= 0;
+  };
+  for (auto [key, dst] : {std::pair{"input", &q.input_id}, std::pair{"output", &q.output_id},
+                          std::pair{"since", &q.since_ms}, std::pair{"after", &q.after_id}}) {
+    if (!number(key, *dst)) {
+      return problem(400, "Invalid request", std::string(key) + " must be a whole number",
+                     {{key, "must be a whole number"}});
+    }
+  }
+  if (auto it = req.query.find("type"); it != req.query.end()) {
+    if (it->second.size() > 64 ||
+        it->second.find_first_not_of("abcdefghijklmnopqrstuvwxyz._") != std::string::npos) {
+      return problem(400, "Invalid request", "type must be an event type such as input.state",
+                     {{"type", "must be an event type such as input.state or a prefix like client."}});
+    }
+    q.type = it->second;
+  }
+  int64_t total = 0;
+  auto rows = bus->query(q, total);
+  if (!rows) {
+    return problem(500, "Event log unavailable", "the event log could not be read");
+  }
+  json items = json::array();
+  for (const auto& e : *rows) {
+    items.push_back(control::toJson(e));
+  }
+  return jsonResponse(200, json{{"items", std::move(items)}, {"total", total}, {"page", p.page},
+                               {"per_page", p.per_page}}
+                               .dump());
+}
+
 }  // namespace
 
-void addRestRoutes(Router& r, StreamService* s) {
+void addRestRoutes(Router& r, StreamService* s, control::EventBus* events, WsHub* hub) {
+  r.add("GET", "/api/v1/events",
+        [events](const HttpRequest& req, const PathParams&) { return listEvents(events, req); });
   addStreamRoutes(r, s, "/api/v1/inputs", true);
   addStreamRoutes(r, s, "/api/v1/outputs", false);
   r.add("GET", "/api/v1/status", [s](const HttpRequest&, const PathParams&) {
@@ -175,6 +223,20 @@ void addRestRoutes(Router& r, StreamService* s) {
   });
   r.add("GET", "/api/v1/openapi.json", [](const HttpRequest&, const PathParams&) {
     return jsonResponse(200, openApiJson());
+  });
+  r.add("GET", "/api/v1/ws", [](const HttpRequest&, const PathParams&) {
+    auto res = problem(426, "Upgrade Required",
+                       "this is the WebSocket feed: connect with a WebSocket client");
+    res.headers.emplace_back("Upgrade", "websocket");
+    return res;
+  });
+  r.add("GET", "/metrics", [s, hub](const HttpRequest&, const PathParams&) {
+    control::MetricsContext extra;
+    if (hub != nullptr) {
+      extra.feed_clients = static_cast<int64_t>(hub->clients());
+      extra.feed_dropped = static_cast<int64_t>(hub->dropped());
+    }
+    return HttpResponse{200, "text/plain; version=0.0.4; charset=utf-8", s->metrics(extra), {}};
   });
   r.add("GET", "/healthz", [](const HttpRequest&, const PathParams&) {
     return jsonResponse(200, R"({"status":"ok"})");

@@ -6,12 +6,15 @@
 
 namespace srtgw::control {
 class StreamService;
+class EventBus;
 }
 
 namespace srtgw::api {
 
-/// Adds every v1 route. `service` may be null to list routes without serving them.
-void addRestRoutes(Router& router, control::StreamService* service);
+/// Adds every v1 route. The pointers may be null to list routes without serving them.
+class WsHub;
+void addRestRoutes(Router& router, control::StreamService* service, control::EventBus* events,
+                   WsHub* hub);
 
 /// The OpenAPI document served at /api/v1/openapi.json (docs/openapi.json, built in).
 const char* openApiJson();

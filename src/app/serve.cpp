@@ -1,17 +1,54 @@
 #include "app/serve.hpp"
 
+#include <condition_variable>
 #include <filesystem>
+#include <mutex>
 
 #include "api/http_server.hpp"
 #include "api/rest_routes.hpp"
+#include "api/ws_hub.hpp"
+#include "core/named_thread.hpp"
 #include "app/signals.hpp"
 #include "app/version.hpp"
+#include "control/event_bus.hpp"
 #include "control/stream_service.hpp"
 #include "core/log.hpp"
 #include "store/db.hpp"
 #include "store/migrations.hpp"
 
 namespace srtgw::app {
+namespace {
+
+int64_t idOf(const std::string& id) {
+  try {
+    return std::stoll(id);
+  } catch (...) {
+    return 0;
+  }
+}
+
+// An engine event as the event log stores it.
+control::Event toEvent(const engine::StateEvent& e) {
+  control::Event out;
+  const bool input = e.kind == "input";
+  (input ? out.input_id : out.output_id) = idOf(e.id);
+  out.message = e.message;
+  if (e.type == "state") {
+    out.type = e.kind + ".state";
+    out.data = {{"state", engine::toString(e.state)}};
+  } else if (e.type == "rejected") {
+    out.type = "connection.rejected";
+    out.data = {{"code", e.code}, {"reason", e.message}};
+  } else {
+    out.type = e.type;  // client.connected / client.disconnected
+    out.data = nlohmann::json::object();
+  }
+  if (!e.peer.empty()) out.data["peer"] = e.peer;
+  if (!e.stream_id.empty()) out.data["stream_id"] = e.stream_id;
+  return out;
+}
+
+}  // namespace
 
 int runServe(const ServeConfig& cfg) {
   const sigset_t stop_signals = blockStopSignals();
@@ -38,23 +75,38 @@ int runServe(const ServeConfig& cfg) {
     return 1;
   }
 
+  api::WsHub hub;
+  control::EventBus events(control::EventBusConfig{db_path, cfg.max_events, 4096});
+  events.addListener([&hub](const control::Event& e) { hub.publishEvent(control::toJson(e).dump()); });
+  if (auto r = events.start(); !r) {
+    spdlog::critical("event log {}: {}", db_path, r.error().message);
+    return 1;
+  }
+
   engine::EngineConfig ecfg;
   ecfg.srt_workers = cfg.workers;
   ecfg.stats_interval_ms = cfg.stats_interval_ms;
-  ecfg.on_event = [](const engine::StateEvent& e) {
-    spdlog::info("{} {}: {}{}{}", e.kind, e.id, engine::toString(e.state),
+  ecfg.on_event = [&events](const engine::StateEvent& e) {
+    spdlog::info("{} {}: {}{}{}{}", e.kind, e.id,
+                 e.type == "state" ? engine::toString(e.state) : e.type.c_str(),
                  e.peer.empty() ? "" : " peer " + e.peer,
+                 e.stream_id.empty() ? "" : " streamid " + e.stream_id,
                  e.message.empty() ? "" : " (" + e.message + ")");
+    events.publish(toEvent(e));
   };
   engine::Engine eng(ecfg);
-  control::StreamService service(*db, eng, kVersion);
+  control::StreamService service(*db, eng, kVersion, &events);
+  events.publish(control::Event{0, 0, "gateway.started", 0, 0, std::string("srtgw ") + kVersion + " started",
+                                nlohmann::json{{"version", kVersion}}});
   service.restore();
 
   api::Router router;
-  api::addRestRoutes(router, &service);
+  api::addRestRoutes(router, &service, &events, &hub);
   api::HttpServerConfig hcfg;
   hcfg.listen = cfg.listen;
   hcfg.threads = cfg.http_threads;
+  hcfg.ws_path = "/api/v1/ws";
+  hcfg.ws_hub = &hub;
   api::HttpServer http(hcfg, [&router](const api::HttpRequest& req) { return router.dispatch(req); });
   if (auto r = http.start(); !r) {
     spdlog::critical("{}", r.error().message);
@@ -65,11 +117,30 @@ int runServe(const ServeConfig& cfg) {
   api::splitHostPort(cfg.listen, host, ignored);
   spdlog::info("serving http://{}:{}", host.empty() ? "0.0.0.0" : host, http.port());
 
+  // The feed's statistics: one snapshot of every running stream per interval.
+  core::NamedThread feed("ws-stats", [&](std::stop_token st) {
+    std::mutex m;
+    std::condition_variable_any cv;
+    while (!st.stop_requested()) {
+      {
+        std::unique_lock lock(m);
+        cv.wait_for(lock, st, std::chrono::milliseconds(cfg.stats_interval_ms), [] { return false; });
+      }
+      if (!st.stop_requested() && hub.clients() > 0) {
+        int64_t time_ms = 0;
+        auto streams = service.feedSnapshot(time_ms);
+        hub.publishStats(time_ms, streams);
+      }
+    }
+  });
+
   int sig = 0;
   while ((sig = waitStopSignal(stop_signals, 1000)) == 0) {
   }
+  feed.stopAndJoin();
   spdlog::info("signal {}: stopping", sig);
   http.stop();
+  events.publish(control::Event{0, 0, "gateway.stopped", 0, 0, "srtgw stopping", nlohmann::json::object()});
   // The service, engine and database close in reverse order of creation.
   return 0;
 }

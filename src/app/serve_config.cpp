@@ -46,6 +46,7 @@ core::Result<void> loadConfigFile(const std::string& path, ServeConfig& cfg) {
     else if (key == "workers") r = num(cfg.workers, 1, 64);
     else if (key == "http_threads") r = num(cfg.http_threads, 1, 64);
     else if (key == "stats_interval_ms") r = num(cfg.stats_interval_ms, 100, 60000);
+    else if (key == "max_events") r = num(cfg.max_events, 10, 10000000);
     else {
       return core::makeError(core::Errc::kInvalidArgument,
                              fmt::format("config file {}: unknown key '{}'", path, key), key);
@@ -60,9 +61,9 @@ core::Result<void> loadConfigFile(const std::string& path, ServeConfig& cfg) {
 std::string describe(const ServeConfig& c) {
   return fmt::format(
       "listen={} data_dir={} db={} log_level={} workers={} http_threads={} stats_interval_ms={} "
-      "config={}",
+      "max_events={} config={}",
       c.listen, c.data_dir, c.dbPath(), c.log_level, c.workers, c.http_threads,
-      c.stats_interval_ms, c.config_file.empty() ? "(none)" : c.config_file);
+      c.stats_interval_ms, c.max_events, c.config_file.empty() ? "(none)" : c.config_file);
 }
 
 }  // namespace srtgw::app

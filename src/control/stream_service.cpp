@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <fmt/format.h>
 
+#include "control/metrics.hpp"
 #include "control/port_registry.hpp"
 #include "control/stats_json.hpp"
 #include "core/clock.hpp"
@@ -75,8 +76,29 @@ Reply engineFailure(const core::Error& e, const std::string& port_field) {
   }
 }
 
-StreamService::StreamService(store::Db& db, engine::Engine& engine, std::string version)
-    : store_(db), engine_(engine), version_(std::move(version)), started_ms_(core::wallNowMs()) {}
+StreamService::StreamService(store::Db& db, engine::Engine& engine, std::string version,
+                             EventBus* events)
+    : store_(db),
+      engine_(engine),
+      events_(events),
+      version_(std::move(version)),
+      started_ms_(core::wallNowMs()) {}
+
+void StreamService::configEvent(const char* what, StreamKind kind, int64_t id,
+                                const std::string& name, int64_t input_id) {
+  if (events_ == nullptr) {
+    return;
+  }
+  // Names and ids only: a configuration may hold a passphrase.
+  const bool is_input = kind == StreamKind::kInput;
+  Event e;
+  e.type = std::string("config.") + what;
+  e.input_id = is_input ? id : input_id;
+  e.output_id = is_input ? 0 : id;
+  e.message = fmt::format("{} {} \"{}\" {}", is_input ? "input" : "output", id, name, what);
+  e.data = json{{"kind", is_input ? "input" : "output"}, {"id", id}, {"name", name}};
+  events_->publish(std::move(e));
+}
 
 StreamService::~StreamService() { retry_.stopAndJoin(); }
 
@@ -127,15 +149,50 @@ void StreamService::restore() {
       }
       outputs_[rec.id] = std::move(k);
     }
-    int started = 0;
+    // Everything starts at once: restoring hundreds of streams must take well under 2 s.
+    const int64_t t0 = core::steadyNowMs();
+    std::vector<engine::InputSpec> in_specs;
+    std::vector<int64_t> in_ids;
     for (auto& [id, k] : inputs_) {
       if (k.enabled && k.error.empty()) {
-        startInputTree_locked(id);
-        started += k.running ? 1 : 0;
+        in_specs.push_back(engine::InputSpec{key(id), k.name, k.endpoint});
+        in_ids.push_back(id);
       }
     }
-    spdlog::info("restored {} inputs ({} running) and {} outputs", inputs_.size(), started,
-                 outputs_.size());
+    auto in_results = engine_.addInputs(in_specs);
+    int started = 0;
+    for (size_t i = 0; i < in_ids.size(); ++i) {
+      Known& k = inputs_.at(in_ids[i]);
+      k.running = in_results[i].ok();
+      if (!k.running) {
+        k.error = in_results[i].error().message;
+        spdlog::warn("input {} cannot start: {} (retrying)", in_ids[i], k.error);
+      }
+      started += k.running ? 1 : 0;
+    }
+    std::vector<engine::OutputSpec> out_specs;
+    std::vector<int64_t> out_ids;
+    for (auto& [id, o] : outputs_) {
+      if (o.enabled && o.error.empty() && inputs_.count(o.input_id) != 0 &&
+          inputs_.at(o.input_id).running) {
+        out_specs.push_back(engine::OutputSpec{key(id), key(o.input_id), o.name, o.endpoint});
+        out_ids.push_back(id);
+      }
+    }
+    auto out_results = engine_.addOutputs(out_specs);
+    int out_started = 0;
+    for (size_t i = 0; i < out_ids.size(); ++i) {
+      Known& o = outputs_.at(out_ids[i]);
+      o.running = out_results[i].ok();
+      if (!o.running) {
+        o.error = out_results[i].error().message;
+        spdlog::warn("output {} cannot start: {} (retrying)", out_ids[i], o.error);
+      }
+      out_started += o.running ? 1 : 0;
+    }
+    spdlog::info("restored {} inputs ({} running) and {} outputs ({} running) in {} ms",
+                 inputs_.size(), started, outputs_.size(), out_started,
+                 core::steadyNowMs() - t0);
   }
   engine_.sampleNow();
   retry_ = core::NamedThread("retry", [this](std::stop_token st) { retryLoop(st); });
@@ -326,6 +383,7 @@ Reply StreamService::createInput(const json& body) {
     }
     k.running = true;
   }
+  configEvent("created", StreamKind::kInput, id, k.name, 0);
   inputs_[id] = std::move(k);
   engine_.sampleNow();
   Reply out = Reply::ok(view_locked(StreamKind::kInput, id), 201);
@@ -403,6 +461,7 @@ Reply StreamService::applyInput_locked(int64_t id, StreamDoc doc) {
     k = before;
     return storeFailure(stored.error());
   }
+  configEvent("changed", StreamKind::kInput, id, k.name, 0);
   engine_.sampleNow();
   return Reply::ok(view_locked(StreamKind::kInput, id));
 }
@@ -413,6 +472,7 @@ Reply StreamService::deleteInput(int64_t id) {
   auto r = store_.deleteInput(id);
   if (!r) return storeFailure(r.error());
   stopInputTree_locked(id);
+  configEvent("deleted", StreamKind::kInput, id, inputs_.at(id).name, 0);
   inputs_.erase(id);
   std::erase_if(outputs_, [id](const auto& kv) { return kv.second.input_id == id; });
   engine_.sampleNow();
@@ -509,6 +569,7 @@ Reply StreamService::createOutput(const json& body) {
       return engineFailure(r.error(), "listen_port");
     }
   }
+  configEvent("created", StreamKind::kOutput, id, doc->name, doc->input_id);
   engine_.sampleNow();
   Reply out = Reply::ok(view_locked(StreamKind::kOutput, id), 201);
   out.location = fmt::format("/api/v1/outputs/{}", id);
@@ -583,6 +644,7 @@ Reply StreamService::applyOutput_locked(int64_t id, StreamDoc doc) {
     }
     return storeFailure(stored.error());
   }
+  configEvent("changed", StreamKind::kOutput, id, o.name, o.input_id);
   engine_.sampleNow();
   return Reply::ok(view_locked(StreamKind::kOutput, id));
 }
@@ -595,6 +657,7 @@ Reply StreamService::deleteOutput(int64_t id) {
   if (outputs_.at(id).running) {
     (void)engine_.removeOutput(key(id));
   }
+  configEvent("deleted", StreamKind::kOutput, id, outputs_.at(id).name, outputs_.at(id).input_id);
   outputs_.erase(id);
   engine_.sampleNow();
   return Reply::ok(nullptr, 204);
@@ -664,6 +727,61 @@ Reply StreamService::status() {
     inputs.push_back(std::move(in));
   }
   return Reply::ok(json{{"system", std::move(system)}, {"inputs", std::move(inputs)}});
+}
+
+std::vector<std::pair<std::string, std::string>> StreamService::feedSnapshot(int64_t& time_ms) {
+  std::lock_guard lock(mu_);
+  auto snap = engine_.stats();
+  time_ms = snap->taken_at_ms;
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& [id, k] : inputs_) {
+    if (const auto* s = k.running ? findInputStats(*snap, key(id)) : nullptr) {
+      json j = toJson(static_cast<const engine::EndpointStats&>(*s));
+      j["kind"] = "input";
+      j["id"] = id;
+      j["name"] = k.name;
+      out.emplace_back("input:" + key(id), j.dump());
+    }
+  }
+  for (const auto& [id, o] : outputs_) {
+    if (const auto* s = o.running ? findOutputStats(*snap, key(id)) : nullptr) {
+      json j = toJson(*s);
+      j["kind"] = "output";
+      j["id"] = id;
+      j["input_id"] = o.input_id;
+      j["name"] = o.name;
+      out.emplace_back("output:" + key(id), j.dump());
+    }
+  }
+  return out;
+}
+
+std::string StreamService::metrics(MetricsContext ctx) {
+  std::lock_guard lock(mu_);
+  auto snap = engine_.stats();
+  if (events_ != nullptr) {
+    ctx.events_dropped = static_cast<int64_t>(events_->dropped());
+  }
+  ctx.version = version_;
+  ctx.libsrt_version = srt::Runtime::version();
+  ctx.uptime_seconds = static_cast<double>(core::wallNowMs() - started_ms_) / 1000.0;
+  ctx.process = readProcessInfo();
+  for (const auto& [id, k] : inputs_) {
+    MetricsStream m{"input", key(id), k.name, k.enabled, nullptr, {}, k.enabled && !k.error.empty()};
+    if (k.running) {
+      m.live = findInputStats(*snap, key(id));
+    }
+    ctx.streams.push_back(std::move(m));
+  }
+  for (const auto& [id, o] : outputs_) {
+    MetricsStream m{"output", key(id), o.name, o.enabled, nullptr, key(o.input_id),
+                    o.enabled && !o.error.empty()};
+    if (o.running) {
+      m.live = findOutputStats(*snap, key(id));
+    }
+    ctx.streams.push_back(std::move(m));
+  }
+  return renderMetrics(ctx);
 }
 
 }  // namespace srtgw::control

@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "control/event_bus.hpp"
+#include "control/metrics.hpp"
 #include "control/reply.hpp"
 #include "control/stream_config.hpp"
 #include "control/system_info.hpp"
@@ -28,7 +30,9 @@ struct Page {
 
 class StreamService {
  public:
-  StreamService(store::Db& db, engine::Engine& engine, std::string version);
+  /// `events` may be null (no configuration events are published then).
+  StreamService(store::Db& db, engine::Engine& engine, std::string version,
+                EventBus* events = nullptr);
   ~StreamService();
 
   /// Start-up: loads every stored stream and starts the enabled ones. Streams that cannot
@@ -55,6 +59,10 @@ class StreamService {
   Reply outputStats(int64_t id);
 
   Reply status();
+  /// The live feed's snapshot: ("input:1", statistics JSON) for every running stream.
+  std::vector<std::pair<std::string, std::string>> feedSnapshot(int64_t& time_ms);
+  /// The Prometheus scrape (text format 0.0.4).
+  std::string metrics(MetricsContext extra = {});
 
  private:
   struct Known {
@@ -76,9 +84,12 @@ class StreamService {
                                          const engine::EndpointSpec& spec);
   nlohmann::json view_locked(StreamKind kind, int64_t id);
   void retryLoop(std::stop_token st);
+  void configEvent(const char* what, StreamKind kind, int64_t id, const std::string& name,
+                   int64_t input_id);
 
   store::StreamStore store_;
   engine::Engine& engine_;
+  EventBus* events_;
   const std::string version_;
   const int64_t started_ms_;
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <condition_variable>
+#include <thread>
 #include <fmt/format.h>
 
 #include "core/clock.hpp"
@@ -199,6 +200,91 @@ core::Result<void> Engine::removeOutput(const std::string& id) {
   old->stop();
   output_to_input_.erase(owner);
   return core::ok();
+}
+
+namespace {
+
+// Runs fn(i) for i in [0, n) on up to kParallel threads; for start-up work that mostly
+// waits on worker threads.
+template <typename Fn>
+void forEachParallel(size_t n, Fn fn) {
+  constexpr size_t kParallel = 32;
+  const size_t lanes = std::min(n, kParallel);
+  std::vector<std::thread> threads;
+  threads.reserve(lanes);
+  for (size_t lane = 0; lane < lanes; ++lane) {
+    threads.emplace_back([&, lane] {
+      for (size_t i = lane; i < n; i += lanes) {
+        fn(i);
+      }
+    });
+  }
+  for (auto& t : threads) {
+    t.join();
+  }
+}
+
+}  // namespace
+
+std::vector<core::Result<void>> Engine::addInputs(const std::vector<InputSpec>& specs) {
+  std::vector<core::Result<void>> results(specs.size());
+  std::vector<std::unique_ptr<Input>> made(specs.size());
+  std::lock_guard lock(mu_);
+  for (size_t i = 0; i < specs.size(); ++i) {
+    if (auto r = specs[i].endpoint.validate(true); !r) {
+      results[i] = r;
+    } else if (specs[i].id.empty() || inputs_.count(specs[i].id) != 0) {
+      results[i] = makeError(Errc::kConflict, fmt::format("input '{}' exists already", specs[i].id), "id");
+    } else {
+      made[i] = newInput(specs[i]);
+    }
+  }
+  forEachParallel(specs.size(), [&](size_t i) {
+    if (made[i]) {
+      results[i] = made[i]->start();
+    }
+  });
+  for (size_t i = 0; i < specs.size(); ++i) {
+    if (made[i] && results[i].ok()) {
+      inputs_[specs[i].id].input = std::move(made[i]);
+    }
+  }
+  return results;
+}
+
+std::vector<core::Result<void>> Engine::addOutputs(const std::vector<OutputSpec>& specs) {
+  std::vector<core::Result<void>> results(specs.size());
+  std::vector<std::shared_ptr<Output>> made(specs.size());
+  std::lock_guard lock(mu_);
+  for (size_t i = 0; i < specs.size(); ++i) {
+    if (auto r = specs[i].endpoint.validate(false); !r) {
+      results[i] = r;
+    } else if (inputs_.count(specs[i].input_id) == 0) {
+      results[i] = makeError(Errc::kNotFound, fmt::format("no input '{}'", specs[i].input_id), "input_id");
+    } else if (specs[i].id.empty() || output_to_input_.count(specs[i].id) != 0) {
+      results[i] = makeError(Errc::kConflict, fmt::format("output '{}' exists already", specs[i].id), "id");
+    } else {
+      made[i] = newOutput(specs[i]);
+    }
+  }
+  forEachParallel(specs.size(), [&](size_t i) {
+    if (made[i]) {
+      results[i] = made[i]->start();
+    }
+  });
+  std::vector<InputEntry*> touched;
+  for (size_t i = 0; i < specs.size(); ++i) {
+    if (made[i] && results[i].ok()) {
+      auto& entry = inputs_.at(specs[i].input_id);
+      entry.outputs.push_back(std::move(made[i]));
+      output_to_input_[specs[i].id] = specs[i].input_id;
+      if (std::find(touched.begin(), touched.end(), &entry) == touched.end()) {
+        touched.push_back(&entry);
+      }
+    }
+  }
+  forEachParallel(touched.size(), [&](size_t i) { publish_locked(*touched[i]); });
+  return results;
 }
 
 std::shared_ptr<const EngineStats> Engine::stats() const {

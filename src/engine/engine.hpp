@@ -54,6 +54,13 @@ class Engine {
   core::Result<void> updateOutput(const OutputSpec& spec);
   core::Result<void> removeOutput(const std::string& id);
 
+  /// Start-up: adds many inputs at once, starting them in parallel (an SRT worker answers
+  /// commands within its 20 ms tick, so one at a time would take n ticks). One result per
+  /// spec, in order.
+  std::vector<core::Result<void>> addInputs(const std::vector<InputSpec>& specs);
+  /// Start-up: adds many outputs at once (their inputs must exist), in parallel.
+  std::vector<core::Result<void>> addOutputs(const std::vector<OutputSpec>& specs);
+
   /// The latest snapshot (sampled every stats_interval_ms); never null.
   std::shared_ptr<const EngineStats> stats() const;
   /// Samples now and publishes the result as the latest snapshot.

@@ -68,10 +68,17 @@ void SrtListenerInput::stopOnWorker() {
   }
 }
 
-int SrtListenerInput::onConnectRequest(const sockaddr_storage&, std::string_view) noexcept {
+int SrtListenerInput::onConnectRequest(const sockaddr_storage& peer,
+                                       std::string_view stream_id) noexcept {
   // One publisher at a time: a second one is told why, before its handshake completes.
   if (has_publisher_.load(std::memory_order_acquire)) {
     counters_.rejected.addShared(1);
+    try {
+      status_.emit("rejected", "a publisher is already connected", net::formatAddress(peer),
+                   std::string(stream_id), srt::kRejectConflict);
+    } catch (...) {
+      // Reporting must never break libsrt's thread.
+    }
     return srt::kRejectConflict;
   }
   return 0;

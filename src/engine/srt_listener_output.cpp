@@ -76,10 +76,17 @@ void SrtListenerOutput::stopOnWorker() {
   }
 }
 
-int SrtListenerOutput::onConnectRequest(const sockaddr_storage&, std::string_view) noexcept {
+int SrtListenerOutput::onConnectRequest(const sockaddr_storage& peer,
+                                        std::string_view stream_id) noexcept {
   // Turn a caller away before the handshake completes rather than after.
   if (clients_.load(std::memory_order_relaxed) >= capacity_) {
     counters_.rejected.addShared(1);
+    try {
+      status_.emit("rejected", "too many clients", net::formatAddress(peer),
+                   std::string(stream_id), srt::kRejectOverload);
+    } catch (...) {
+      // Reporting must never break libsrt's thread.
+    }
     return srt::kRejectOverload;
   }
   return 0;
@@ -158,14 +165,24 @@ void SrtListenerOutput::acceptOne() {
     }
     clients_.fetch_add(1, std::memory_order_relaxed);
     counters_.connects.add(1);
+    {
+      std::lock_guard lock(info_mu_);
+      const auto& info = info_[static_cast<size_t>(slot)];
+      status_.emit("client.connected", {}, info.peer, info.stream_id);
+    }
     updateState();
   }
 }
 
-void SrtListenerOutput::removeClient(int slot, const char*) {
+void SrtListenerOutput::removeClient(int slot, const char* why) {
   auto& owned = owned_[static_cast<size_t>(slot)];
   if (!owned.valid()) {
     return;
+  }
+  {
+    std::lock_guard lock(info_mu_);
+    const auto& info = info_[static_cast<size_t>(slot)];
+    status_.emit("client.disconnected", why, info.peer, info.stream_id);
   }
   slots_[static_cast<size_t>(slot)].sock.store(srt::kInvalidSocket, std::memory_order_release);
   slot_of_.erase(owned.id());

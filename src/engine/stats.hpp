@@ -59,11 +59,14 @@ struct EngineStats {
 
 /// A state change, as the engine reports it to whoever listens (logs, events, WebSocket).
 struct StateEvent {
-  std::string kind;  // "input" | "output" | "client"
+  std::string type = "state";  // "state" | "client.connected" | "client.disconnected" | "rejected"
+  std::string kind;            // "input" | "output"
   std::string id;
   StreamState state = StreamState::kStopped;
   std::string message;
   std::string peer;
+  std::string stream_id;  // client and rejected events
+  int code = 0;           // rejected: the SRT reject code sent back
 };
 
 }  // namespace srtgw::engine

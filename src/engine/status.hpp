@@ -37,7 +37,15 @@ class Status {
       }
     }
     if (changed && sink_ != nullptr && *sink_) {
-      (*sink_)(StateEvent{kind_, id_, state, std::move(message), std::move(peer)});
+      (*sink_)(StateEvent{"state", kind_, id_, state, std::move(message), std::move(peer), {}, 0});
+    }
+  }
+  /// Any thread: reports an event about this endpoint that is not a state change.
+  void emit(std::string type, std::string message, std::string peer, std::string stream_id,
+            int code = 0) const {
+    if (sink_ != nullptr && *sink_) {
+      (*sink_)(StateEvent{std::move(type), kind_, id_, StreamState::kStopped, std::move(message),
+                          std::move(peer), std::move(stream_id), code});
     }
   }
   void setLocalPort(uint16_t p) { local_port_.store(p, std::memory_order_relaxed); }

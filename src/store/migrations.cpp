@@ -36,6 +36,31 @@ CREATE TABLE outputs (
 );
 CREATE INDEX outputs_input_id ON outputs(input_id);
 )sql"},
+    // The event log (bounded by the writer: oldest rows go first) and webhooks.
+    Migration{2, R"sql(
+CREATE TABLE events (
+  id        INTEGER PRIMARY KEY AUTOINCREMENT,
+  time_ms   INTEGER NOT NULL,
+  type      TEXT    NOT NULL,
+  input_id  INTEGER NOT NULL DEFAULT 0,
+  output_id INTEGER NOT NULL DEFAULT 0,
+  message   TEXT    NOT NULL DEFAULT '',
+  data      TEXT    NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_type ON events(type);
+CREATE INDEX events_input ON events(input_id);
+CREATE INDEX events_output ON events(output_id);
+CREATE INDEX events_time ON events(time_ms);
+CREATE TABLE webhooks (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  url             TEXT    NOT NULL,
+  events          TEXT    NOT NULL DEFAULT '[]',
+  secret          TEXT    NOT NULL DEFAULT '',
+  enabled         INTEGER NOT NULL DEFAULT 1,
+  created_ms      INTEGER NOT NULL,
+  updated_ms      INTEGER NOT NULL
+);
+)sql"},
 };
 
 constexpr bool numberedFromOne() {

@@ -1,0 +1,108 @@
+#include "control/event_bus.hpp"
+
+#include "core/clock.hpp"
+#include "core/log.hpp"
+
+namespace srtgw::control {
+
+using nlohmann::json;
+
+json toJson(const Event& e) {
+  json j{{"id", e.id}, {"time_ms", e.time_ms}, {"type", e.type}, {"data", e.data}};
+  if (e.input_id != 0) j["input_id"] = e.input_id;
+  if (e.output_id != 0) j["output_id"] = e.output_id;
+  if (!e.message.empty()) j["message"] = e.message;
+  return j;
+}
+
+EventBus::EventBus(EventBusConfig cfg) : cfg_(std::move(cfg)) {}
+
+EventBus::~EventBus() { stop(); }
+
+core::Result<void> EventBus::start() {
+  auto db = store::Db::open(cfg_.db_path);
+  if (!db) {
+    return db.error();
+  }
+  db_.emplace(std::move(*db));
+  thread_ = core::NamedThread("events", [this](std::stop_token st) { run(st); });
+  return core::ok();
+}
+
+void EventBus::stop() { thread_.stopAndJoin(); }
+
+void EventBus::publish(Event e) {
+  if (e.time_ms == 0) {
+    e.time_ms = core::wallNowMs();
+  }
+  {
+    std::lock_guard lock(mu_);
+    if (queue_.size() >= cfg_.max_queue) {
+      queue_.pop_front();
+      ++dropped_;
+    }
+    queue_.push_back(std::move(e));
+  }
+  cv_.notify_one();
+}
+
+void EventBus::addListener(Listener l) { listeners_.push_back(std::move(l)); }
+
+uint64_t EventBus::dropped() const {
+  std::lock_guard lock(mu_);
+  return dropped_;
+}
+
+void EventBus::run(std::stop_token st) {
+  std::deque<Event> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mu_);
+      cv_.wait(lock, st, [&] { return !queue_.empty(); });
+      batch.swap(queue_);
+    }
+    for (auto& e : batch) {
+      store::EventRecord rec{0, e.time_ms, e.type, e.input_id, e.output_id, e.message, e.data.dump()};
+      {
+        std::lock_guard lock(db_mu_);
+        if (auto r = store::EventStore(*db_).append(rec, cfg_.max_events); !r) {
+          spdlog::warn("event log: {}", r.error().message);
+        }
+      }
+      e.id = rec.id;
+      for (const auto& l : listeners_) {
+        l(e);
+      }
+    }
+    batch.clear();
+    if (st.stop_requested()) {
+      std::lock_guard lock(mu_);
+      if (queue_.empty()) {
+        return;
+      }
+    }
+  }
+}
+
+core::Result<std::vector<Event>> EventBus::query(const store::EventQuery& q, int64_t& total) {
+  std::lock_guard lock(db_mu_);
+  if (!db_) {
+    return core::makeError(core::Errc::kInternal, "the event log is not open");
+  }
+  store::EventStore es(*db_);
+  auto rows = es.query(q);
+  if (!rows) return rows.error();
+  auto n = es.count(q);
+  if (!n) return n.error();
+  total = *n;
+  std::vector<Event> out;
+  for (auto& r : *rows) {
+    Event e{r.id, r.time_ms, r.type, r.input_id, r.output_id, r.message,
+            json::parse(r.data, nullptr, false)};
+    if (e.data.is_discarded()) e.data = json::object();
+    out.push_back(std::move(e));
+  }
+  return out;
+}
+
+}  // namespace srtgw::control
