@@ -20,9 +20,9 @@ DUR=${BENCH_SECONDS:-12}
 TSV=$BENCH_OUT/delay.tsv
 printf 'relay\treceiver\trate\tsent\tunique\tloss_pct\tmin\tp50\tp99\tp999\tmax\tjit_p50\tjit_p99\tjit_max\tload\tnote\n' >"$TSV"
 
-slt_accepted() { grep -q "Accepted SRT target connection" "$1"; }
+slt_accepted() { grep -qs "Accepted SRT target connection" "$1"; }
 srtgw_clients() { [[ $(json_last "$1" '.inputs[0].outputs[0].connected_clients // 0') -ge 1 ]]; }
-slt_ready() { grep -q "Media path" "$1"; }
+slt_ready() { grep -qs "Media path" "$1"; }
 
 run_point() {
   local relay=$1 recv=$2 rate=$3 dir note="" P Q S relay_pid recv_pid sink_pid gen_pid
@@ -32,7 +32,7 @@ run_point() {
   local load=$QUIET_NOTE
   bg_start "$dir/sink.json" "$SINK" --ports 1 --seconds $((DUR + 40)) --idle-ms 1000
   sink_pid=$BG_PID
-  wait_for 5 grep -q ports "$dir/sink.json"
+  wait_for 5 grep -qs ports "$dir/sink.json"
   S=$(head -1 "$dir/sink.json" | jq '.ports[0]')
   if [[ $relay == srtgw ]]; then
     BG_SPLIT=1 bg_start "$dir/relay.log" "$SRTGW" relay --stats-interval 500 \
@@ -73,6 +73,11 @@ run_point() {
   unique=$(json_last "$dir/sink.json" '.total.unique // 0')
   [[ -n $unique ]] || unique=0
   loss=$(calc "%.3f" "$sent > 0 ? ($sent - $unique) * 100 / $sent : 100")
+  local late
+  late=$(json_last "$dir/gen.json" '.max_late_us // 0')
+  if awk -v l="${late:-0}" 'BEGIN {exit !(l > 5000)}'; then
+    note="${note:+$note; }generator descheduled for up to $(calc "%.1f" "${late:-0} / 1000") ms, then sent a catch-up burst"
+  fi
   row=$(grep '^{' "$dir/sink.json" | tail -1 | jq -r --argjson L "$L" \
     '.ports[0] | [.delay_ms.min - $L, .delay_ms.p50 - $L, .delay_ms.p99 - $L, .delay_ms.p999 - $L, .delay_ms.max - $L,
       .jitter_ms.p50, .jitter_ms.p99, .jitter_ms.max] | map(. * 1000 | round / 1000 | tostring) | join("\t")' 2>/dev/null)

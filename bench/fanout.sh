@@ -25,13 +25,13 @@ srtgw_has_clients() { [[ $(json_last "$1" '.inputs[0].outputs[0].connected_clien
 all_accepted() {
   local n=$1 dir=$2 i
   for ((i = 0; i < n; i++)); do
-    grep -q "Accepted SRT target connection" "$dir/relay$i.log" || return 1
+    grep -qs "Accepted SRT target connection" "$dir/relay$i.log" || return 1
   done
 }
 all_ready() {
   local n=$1 dir=$2 i
   for ((i = 0; i < n; i++)); do
-    grep -q "Media path" "$dir/relay$i.log" || return 1
+    grep -qs "Media path" "$dir/relay$i.log" || return 1
   done
 }
 
@@ -45,7 +45,7 @@ run_point() {
 
   bg_start "$dir/sink.json" "$SINK" --ports "$n" --seconds $((DUR + 60)) --idle-ms 1500
   sink_pid=$BG_PID
-  wait_for 5 grep -q ports "$dir/sink.json"
+  wait_for 5 grep -qs ports "$dir/sink.json"
   read -r -a S <<<"$(head -1 "$dir/sink.json" | jq -r '.ports | map(tostring) | join(" ")')"
 
   if [[ $side == srtgw ]]; then

@@ -4,6 +4,7 @@
 #   SRTGW        srtgw binary (default: build/srtgw under the repository root)
 #   BENCH_BIN    directory of srtgw-bench-gen / srtgw-bench-sink (default: dirname $SRTGW)
 #   SLT          srt-live-transmit binary (default: srt-live-transmit on PATH)
+#   SRTGW_COMMIT commit the srtgw binary was built from (default: git HEAD of this tree)
 #   BENCH_OUT    directory for logs and raw JSON (default: bench/out/<script>-<time>)
 #   BENCH_RESULTS  results file to update (default: bench/RESULTS.md)
 #   BENCH_MAX_BUSY  CPU cores other work may use before a run waits (default 0.5)
@@ -201,8 +202,13 @@ machine_line() {
   local cpu kernel commit dirty
   cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)
   kernel=$(uname -r)
-  commit=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
-  dirty=$(git -C "$REPO_ROOT" status --porcelain -- src apps 2>/dev/null | grep -q . && echo "+uncommitted src changes" || true)
+  if [[ -n ${SRTGW_COMMIT:-} ]]; then
+    commit=$SRTGW_COMMIT
+    dirty=""
+  else
+    commit=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
+    dirty=$(git -C "$REPO_ROOT" status --porcelain -- src apps 2>/dev/null | grep -q . && echo "+uncommitted src changes" || true)
+  fi
   echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $NPROC CPUs ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $kernel; srtgw $commit$dirty ($SRTGW); $("$SLT" -version 2>&1 | grep -m1 'SRT Library version' | sed 's/,.*//')"
 }
 
