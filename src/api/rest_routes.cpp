@@ -145,6 +145,8 @@ void addStreamRoutes(Router& r, StreamService* s, const std::string& base, bool 
             withId([s, a = std::string(action)](int64_t id) { return s->inputAction(id, a); }));
     }
     r.add("GET", one + "/stats", withId([s](int64_t id) { return s->inputStats(id); }));
+    r.add("GET", one + "/analysis", withId([s](int64_t id) { return s->inputAnalysis(id); }));
+    r.add("POST", one + "/analysis/reset", withId([s](int64_t id) { return s->resetInputAnalysis(id); }));
     r.add("GET", one + "/outputs", [s](const HttpRequest& req, const PathParams& p) {
       auto id = parseId(p);
       if (!id) return problem(404, "Not Found", "no such resource: " + req.path);

@@ -202,6 +202,50 @@ std::string renderMetrics(const MetricsContext& ctx) {
       }
     }
   }
+  // TR 101 290 per input: counters per indicator, alarms active now, what analysis skipped.
+  w.family("srtgw_ts_errors_total", "counter", "TR 101 290 errors counted per indicator.");
+  for (const auto& s : ctx.streams) {
+    if (s.analysis) {
+      for (const auto& ind : s.analysis->indicators) {
+        w.sample("srtgw_ts_errors_total",
+                 streamLabels(s) + fmt::format(R"(,indicator="{}",indicator_name="{}",priority="{}")",
+                                               ind.id, ind.name, ind.priority),
+                 static_cast<double>(ind.count));
+      }
+    }
+  }
+  w.family("srtgw_ts_alarm_active", "gauge", "1 while a TR 101 290 indicator is in alarm.");
+  for (const auto& s : ctx.streams) {
+    if (s.analysis) {
+      for (const auto& ind : s.analysis->indicators) {
+        w.sample("srtgw_ts_alarm_active",
+                 streamLabels(s) + fmt::format(R"(,indicator="{}",indicator_name="{}",priority="{}")",
+                                               ind.id, ind.name, ind.priority),
+                 ind.active ? 1 : 0);
+      }
+    }
+  }
+  w.family("srtgw_ts_is_ts", "gauge", "1 when the input carries MPEG-TS, 0 when it does not.");
+  for (const auto& s : ctx.streams) {
+    if (s.analysis && s.analysis->detection != ts::TsDetection::kUnknown) {
+      w.sample("srtgw_ts_is_ts", streamLabels(s), s.analysis->is_ts ? 1 : 0);
+    }
+  }
+  w.family("srtgw_ts_bitrate_bytes", "gauge", "Transport stream rate seen by the analyzer, bytes per second.");
+  for (const auto& s : ctx.streams) {
+    if (s.analysis) {
+      w.sample("srtgw_ts_bitrate_bytes", streamLabels(s),
+               static_cast<double>(s.analysis->total_bitrate_bps) / 8.0);
+    }
+  }
+  w.family("srtgw_ts_analysis_skipped_packets_total", "counter",
+           "TS packets the analyzer could not look at (forwarding was not affected).");
+  for (const auto& s : ctx.streams) {
+    if (s.live != nullptr && s.kind == "input") {
+      w.sample("srtgw_ts_analysis_skipped_packets_total", streamLabels(s),
+               static_cast<double>(s.live->analysis_skipped_packets));
+    }
+  }
   return w.take();
 }
 

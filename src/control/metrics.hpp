@@ -8,6 +8,9 @@
 
 #include "control/system_info.hpp"
 #include "engine/stats.hpp"
+#include "ts/analysis_snapshot.hpp"
+
+#include <memory>
 
 namespace srtgw::control {
 
@@ -19,6 +22,7 @@ struct MetricsStream {
   const engine::EndpointStats* live = nullptr;  // null when not running
   std::string input_id;                         // outputs
   bool failed = false;                          // enabled but could not start
+  std::shared_ptr<const ts::AnalysisSnapshot> analysis;  // inputs, when data has arrived
 };
 
 struct MetricsContext {

@@ -64,6 +64,7 @@ json toJson(const engine::EndpointStats& s) {
     j["connected_clients"] = s.connected_clients;
   } else {
     j["truncated"] = s.truncated;
+    j["analysis_skipped_packets"] = s.analysis_skipped_packets;
   }
   if (!s.error_message.empty()) {
     j["error_message"] = s.error_message;

@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <fmt/format.h>
 
+#include "control/analysis_json.hpp"
 #include "control/metrics.hpp"
 #include "control/port_registry.hpp"
 #include "control/stats_json.hpp"
@@ -341,6 +342,10 @@ json StreamService::view_locked(StreamKind kind, int64_t id) {
   } else {
     v["state"] = k.running ? "connecting" : "stopped";
   }
+  if (is_input) {
+    auto analysis = k.running ? engine_.analysis(key(id)) : nullptr;
+    v["ts"] = analysisSummary(analysis.get());
+  }
   return v;
 }
 
@@ -510,6 +515,37 @@ Reply StreamService::inputStats(int64_t id) {
     return Reply::ok(std::move(j));
   }
   return Reply::ok(json{{"id", id}, {"state", view_locked(StreamKind::kInput, id)["state"]}});
+}
+
+Reply StreamService::inputAnalysis(int64_t id) {
+  std::lock_guard lock(mu_);
+  if (inputs_.count(id) == 0) return notFound("input", id);
+  const Known& k = inputs_.at(id);
+  auto a = k.running ? engine_.analysis(key(id)) : nullptr;
+  if (!a) {
+    // Nothing received yet (or not running): say so rather than show empty tables.
+    return Reply::ok(json{{"input_id", id},
+                          {"available", false},
+                          {"message", k.running ? "no data received yet" : "the input is not running"}});
+  }
+  uint64_t skipped = 0;
+  auto snap = engine_.stats();
+  if (const auto* s = findInputStats(*snap, key(id))) {
+    skipped = s->analysis_skipped_packets;
+  }
+  json j = toJson(*a, skipped);
+  j["input_id"] = id;
+  j["available"] = true;
+  return Reply::ok(std::move(j));
+}
+
+Reply StreamService::resetInputAnalysis(int64_t id) {
+  std::lock_guard lock(mu_);
+  if (inputs_.count(id) == 0) return notFound("input", id);
+  if (!inputs_.at(id).running || !engine_.resetAnalysis(key(id))) {
+    return Reply::fail(409, "Not running", "only a running input has an analysis to reset");
+  }
+  return Reply::ok(json{{"input_id", id}, {"reset", true}}, 202);
 }
 
 Reply StreamService::outputsOf(int64_t id, const Page& p) {
@@ -770,6 +806,7 @@ std::string StreamService::metrics(MetricsContext ctx) {
     MetricsStream m{"input", key(id), k.name, k.enabled, nullptr, {}, k.enabled && !k.error.empty()};
     if (k.running) {
       m.live = findInputStats(*snap, key(id));
+      m.analysis = engine_.analysis(key(id));
     }
     ctx.streams.push_back(std::move(m));
   }

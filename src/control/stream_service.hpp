@@ -48,6 +48,8 @@ class StreamService {
   Reply inputAction(int64_t id, const std::string& action);  // start | stop | restart
   Reply inputStats(int64_t id);
   Reply outputsOf(int64_t id, const Page& page);
+  Reply inputAnalysis(int64_t id);
+  Reply resetInputAnalysis(int64_t id);
 
   Reply listOutputs(const Page& page);
   Reply getOutput(int64_t id);

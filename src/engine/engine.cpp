@@ -10,6 +10,7 @@
 #include "engine/input.hpp"
 #include "engine/output.hpp"
 #include "engine/srt_worker.hpp"
+#include "engine/ts_monitor.hpp"
 #include "engine/udp_worker.hpp"
 
 namespace srtgw::engine {
@@ -25,6 +26,9 @@ Engine::Engine(EngineConfig cfg) : cfg_(std::move(cfg)) {
   }
   for (int i = 0; i < udp_n; ++i) {
     udp_workers_.push_back(std::make_unique<UdpWorker>(fmt::format("udp-w{}", i)));
+  }
+  if (cfg_.analyze_ts) {
+    ts_monitor_ = std::make_unique<TsMonitor>(&cfg_.on_event);
   }
   snapshot_ = std::make_shared<EngineStats>();
   sampler_ = core::NamedThread("stats", [this](std::stop_token st) { samplerLoop(st); });
@@ -45,7 +49,12 @@ Engine::~Engine() {
 std::unique_ptr<Input> Engine::newInput(const InputSpec& spec) {
   auto& srt_worker = *srt_workers_[next_srt_++ % srt_workers_.size()];
   auto& udp_worker = *udp_workers_[next_udp_++ % udp_workers_.size()];
-  return makeInput(spec, srt_worker, udp_worker, &cfg_.on_event);
+  auto input = makeInput(spec, srt_worker, udp_worker, &cfg_.on_event);
+  if (ts_monitor_) {
+    // The same tap across updates of the input: its analysis carries on.
+    input->setTap(ts_monitor_->attach(spec.id));
+  }
+  return input;
 }
 
 std::shared_ptr<Output> Engine::newOutput(const OutputSpec& spec) {
@@ -74,6 +83,9 @@ core::Result<void> Engine::addInput(const InputSpec& spec) {
   }
   auto input = newInput(spec);
   if (auto r = input->start(); !r) {
+    if (ts_monitor_) {
+      ts_monitor_->detach(spec.id);
+    }
     return r;
   }
   auto& entry = inputs_[spec.id];
@@ -121,6 +133,9 @@ core::Result<void> Engine::removeInput(const std::string& id) {
     output_to_input_.erase(o->spec().id);
   }
   inputs_.erase(it);
+  if (ts_monitor_) {
+    ts_monitor_->detach(id);
+  }
   return core::ok();
 }
 
@@ -247,6 +262,8 @@ std::vector<core::Result<void>> Engine::addInputs(const std::vector<InputSpec>& 
   for (size_t i = 0; i < specs.size(); ++i) {
     if (made[i] && results[i].ok()) {
       inputs_[specs[i].id].input = std::move(made[i]);
+    } else if (made[i] && ts_monitor_) {
+      ts_monitor_->detach(specs[i].id);
     }
   }
   return results;
@@ -285,6 +302,14 @@ std::vector<core::Result<void>> Engine::addOutputs(const std::vector<OutputSpec>
   }
   forEachParallel(touched.size(), [&](size_t i) { publish_locked(*touched[i]); });
   return results;
+}
+
+std::shared_ptr<const ts::AnalysisSnapshot> Engine::analysis(const std::string& input_id) const {
+  return ts_monitor_ ? ts_monitor_->snapshot(input_id) : nullptr;
+}
+
+bool Engine::resetAnalysis(const std::string& input_id) {
+  return ts_monitor_ && ts_monitor_->reset(input_id);
 }
 
 std::shared_ptr<const EngineStats> Engine::stats() const {

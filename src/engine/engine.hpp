@@ -17,6 +17,7 @@
 #include "engine/stats.hpp"
 #include "engine/status.hpp"
 #include "srt/runtime.hpp"
+#include "ts/analysis_snapshot.hpp"
 
 namespace srtgw::engine {
 
@@ -25,11 +26,13 @@ class Output;
 struct OutputSet;
 class SrtWorker;
 class UdpWorker;
+class TsMonitor;
 
 struct EngineConfig {
   int srt_workers = 1;
   int udp_workers = 1;
   int stats_interval_ms = 1000;
+  bool analyze_ts = true;  // TR 101 290 analysis of every input
   EventSink on_event;  // called from worker threads; must not block
 };
 
@@ -66,13 +69,18 @@ class Engine {
   /// Samples now and publishes the result as the latest snapshot.
   std::shared_ptr<const EngineStats> sampleNow();
 
+  /// The input's latest TS analysis (published every second; null before any data).
+  std::shared_ptr<const ts::AnalysisSnapshot> analysis(const std::string& input_id) const;
+  /// Clears the input's analysis counters; false for an unknown input.
+  bool resetAnalysis(const std::string& input_id);
+
  private:
   struct InputEntry {
     std::unique_ptr<Input> input;
     std::vector<std::shared_ptr<Output>> outputs;
   };
 
-  std::unique_ptr<Input> newInput(const InputSpec& spec);
+  std::unique_ptr<Input> newInput(const InputSpec& spec);  // with its analysis tap
   std::shared_ptr<Output> newOutput(const OutputSpec& spec);
   void publish_locked(InputEntry& entry);
   std::shared_ptr<const EngineStats> sample_locked();
@@ -88,6 +96,8 @@ class Engine {
   mutable std::mutex mu_;
   std::map<std::string, InputEntry> inputs_;             // guarded by mu_
   std::map<std::string, std::string> output_to_input_;   // guarded by mu_
+
+  std::unique_ptr<TsMonitor> ts_monitor_;  // null when analysis is off
 
   mutable std::mutex snapshot_mu_;
   std::shared_ptr<const EngineStats> snapshot_;  // guarded by snapshot_mu_

@@ -16,6 +16,7 @@ void Input::fillStats(EndpointStats& out, int64_t now_ms) {
   out.connect_attempts = counters_.connect_attempts.get();
   out.rejected = counters_.rejected.get();
   out.bitrate_bps = rate_.update(out.bytes, now_ms);
+  out.analysis_skipped_packets = tap_ ? tap_->skipped() : 0;
   srt::SocketId s = counters_.data_socket.load(std::memory_order_acquire);
   if (s != srt::kInvalidSocket) {
     if (auto st = srt::readLinkStats(s)) {

@@ -8,6 +8,8 @@
 #include "engine/output.hpp"
 #include "engine/spec.hpp"
 #include "engine/status.hpp"
+#include "core/clock.hpp"
+#include "engine/ts_monitor.hpp"
 #include "net/datagram_batch.hpp"
 
 namespace srtgw::engine {
@@ -37,6 +39,8 @@ class Input {
   }
 
   const InputSpec& spec() const { return spec_; }
+  /// Control thread, before start(): where a copy of every datagram goes for analysis.
+  void setTap(std::shared_ptr<TsTap> tap) { tap_ = std::move(tap); }
 
  protected:
   /// Worker thread, per batch: counts and fans out.
@@ -53,12 +57,17 @@ class Input {
         out->send(batch);
       }
     }
+    // After the outputs: analysis takes a copy, lossy, and never delays forwarding.
+    if (tap_) {
+      tap_->push(batch, core::steadyNowNs());
+    }
   }
 
   InputSpec spec_;
   Status status_;
   Counters counters_;
   RateMeter rate_;
+  std::shared_ptr<TsTap> tap_;  // set before start; read by the worker thread
 
  private:
   std::shared_ptr<const OutputSet> outputs_;  // worker thread only

@@ -38,6 +38,7 @@ struct EndpointStats {
   uint64_t bytes = 0;
   uint64_t dropped = 0;    // outputs: packets this output could not take (the others still did)
   uint64_t truncated = 0;  // UDP inputs: datagrams larger than a slot
+  uint64_t analysis_skipped_packets = 0;  // inputs: TS packets the analyzer could not look at
   double bitrate_bps = 0;
   uint64_t connects = 0;            // connections established
   uint64_t reconnects = 0;          // of which after the first
