@@ -1,17 +1,22 @@
 #include "app/serve.hpp"
 
+#include <chrono>
 #include <condition_variable>
+#include <cstdlib>
 #include <filesystem>
 #include <mutex>
 
+#include "api/http_client.hpp"
 #include "api/http_server.hpp"
 #include "api/rest_routes.hpp"
+#include "api/webhook_routes.hpp"
 #include "api/ws_hub.hpp"
 #include "core/named_thread.hpp"
 #include "app/signals.hpp"
 #include "app/version.hpp"
 #include "control/event_bus.hpp"
 #include "control/stream_service.hpp"
+#include "control/webhook_service.hpp"
 #include "core/log.hpp"
 #include "store/db.hpp"
 #include "store/migrations.hpp"
@@ -48,6 +53,21 @@ control::Event toEvent(const engine::StateEvent& e) {
   return out;
 }
 
+// Webhook delivery: the Beast client, srtgw/<version>. Two test knobs, environment only (see
+// docs/CONFIGURATION.md): SRTGW_WEBHOOK_BACKOFF_MS (first retry delay), SRTGW_WEBHOOK_MAX_PENDING.
+control::WebhookServiceConfig webhookConfig(const std::string& db_path) {
+  control::WebhookServiceConfig c{db_path, std::string("srtgw/") + kVersion, {}, &api::httpPost};
+  if (const char* v = std::getenv("SRTGW_WEBHOOK_BACKOFF_MS")) {
+    const int ms = std::atoi(v);
+    if (ms >= 1 && ms <= 60000) c.limits.initial_backoff = std::chrono::milliseconds(ms);
+  }
+  if (const char* v = std::getenv("SRTGW_WEBHOOK_MAX_PENDING")) {
+    const int n = std::atoi(v);
+    if (n >= 1 && n <= 100000) c.limits.max_pending = static_cast<size_t>(n);
+  }
+  return c;
+}
+
 }  // namespace
 
 int runServe(const ServeConfig& cfg) {
@@ -76,8 +96,16 @@ int runServe(const ServeConfig& cfg) {
   }
 
   api::WsHub hub;
+  // Declared before the bus so that it outlives it: the bus's last events (gateway.stopped)
+  // still reach a live listener when the bus drains on destruction.
+  control::WebhookService webhooks(webhookConfig(db_path));
+  if (auto r = webhooks.start(); !r) {
+    spdlog::critical("webhooks {}: {}", db_path, r.error().message);
+    return 1;
+  }
   control::EventBus events(control::EventBusConfig{db_path, cfg.max_events, 4096});
   events.addListener([&hub](const control::Event& e) { hub.publishEvent(control::toJson(e).dump()); });
+  events.addListener([&webhooks](const control::Event& e) { webhooks.onEvent(e); });
   if (auto r = events.start(); !r) {
     spdlog::critical("event log {}: {}", db_path, r.error().message);
     return 1;
@@ -102,6 +130,7 @@ int runServe(const ServeConfig& cfg) {
 
   api::Router router;
   api::addRestRoutes(router, &service, &events, &hub);
+  api::addWebhookRoutes(router, &webhooks);
   api::HttpServerConfig hcfg;
   hcfg.listen = cfg.listen;
   hcfg.threads = cfg.http_threads;

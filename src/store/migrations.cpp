@@ -61,6 +61,10 @@ CREATE TABLE webhooks (
   updated_ms      INTEGER NOT NULL
 );
 )sql"},
+    // A webhook's optional display name.
+    Migration{3, R"sql(
+ALTER TABLE webhooks ADD COLUMN name TEXT NOT NULL DEFAULT '';
+)sql"},
 };
 
 constexpr bool numberedFromOne() {

@@ -7,6 +7,7 @@
 #include <set>
 
 #include "api/rest_routes.hpp"
+#include "api/webhook_routes.hpp"
 
 namespace srtgw::api {
 namespace {
@@ -14,6 +15,7 @@ namespace {
 TEST(OpenApi, EveryRouteIsDocumentedAndEveryDocumentedRouteExists) {
   Router router;
   addRestRoutes(router, nullptr, nullptr, nullptr);
+  addWebhookRoutes(router, nullptr);
   std::set<std::pair<std::string, std::string>> served;
   for (const auto& [method, pattern] : router.routes()) {
     served.insert({method, pattern});
