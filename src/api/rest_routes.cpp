@@ -3,6 +3,7 @@
 #include <charconv>
 #include <nlohmann/json.hpp>
 
+#include "api/http_helpers.hpp"
 #include "control/event_bus.hpp"
 #include "control/stream_service.hpp"
 #include "api/ws_hub.hpp"
@@ -14,89 +15,13 @@ using nlohmann::json;
 using control::Reply;
 using control::StreamService;
 
-HttpResponse toResponse(const Reply& r) {
-  if (r.status >= 400) {
-    std::vector<FieldError> errors;
-    for (const auto& e : r.errors) {
-      errors.push_back({e.field, e.message});
-    }
-    return problem(r.status, r.title, r.detail, errors);
-  }
-  HttpResponse out;
-  out.status = r.status;
-  if (r.status == 204) {
-    out.content_type.clear();
-  } else {
-    out.body = r.body.dump();
-  }
-  if (!r.location.empty()) {
-    out.headers.emplace_back("Location", r.location);
-  }
-  return out;
-}
-
-// Ids are positive integers; anything else names no resource.
-std::optional<int64_t> parseId(const PathParams& p) {
-  const std::string& s = p.at("id");
-  int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc() || ptr != s.data() + s.size() || v < 1) {
-    return std::nullopt;
-  }
-  return v;
-}
-
-// The body of a write: JSON only, parsed without exceptions.
-std::variant<json, HttpResponse> parseBody(const HttpRequest& req, bool merge_patch) {
-  std::string ct = req.header("content-type");
-  std::string media = ct.substr(0, ct.find(';'));
-  while (!media.empty() && media.back() == ' ') media.pop_back();
-  const bool ok_type = media == "application/json" || (merge_patch && media == "application/merge-patch+json");
-  if (!ok_type) {
-    return problem(415, "Unsupported Media Type",
-                   merge_patch ? "send application/json or application/merge-patch+json"
-                               : "send application/json");
-  }
-  json body = json::parse(req.body, nullptr, false);
-  if (body.is_discarded()) {
-    return problem(400, "Invalid request", "the body is not valid JSON",
-                   {{"body", "not valid JSON"}});
-  }
-  return body;
-}
-
-std::variant<control::Page, HttpResponse> parsePage(const HttpRequest& req) {
-  control::Page p;
-  auto read = [&](const char* key, int64_t lo, int64_t hi, int64_t& out) -> bool {
-    auto it = req.query.find(key);
-    if (it == req.query.end()) return true;
-    const auto& s = it->second;
-    int64_t v = 0;
-    auto [ptr, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-    if (s.empty() || ec != std::errc() || ptr != s.data() + s.size() || v < lo || v > hi) {
-      return false;
-    }
-    out = v;
-    return true;
-  };
-  if (!read("page", 1, 1'000'000, p.page)) {
-    return problem(400, "Invalid request", "page must be a whole number from 1",
-                   {{"page", "must be a whole number from 1"}});
-  }
-  if (!read("per_page", 1, 1000, p.per_page)) {
-    return problem(400, "Invalid request", "per_page must be between 1 and 1000",
-                   {{"per_page", "must be between 1 and 1000"}});
-  }
-  return p;
-}
-
 using IdHandler = std::function<Reply(int64_t)>;
 
 RouteHandler withId(IdHandler h) {
   return [h = std::move(h)](const HttpRequest& req, const PathParams& p) {
     auto id = parseId(p);
     if (!id) {
-      return problem(404, "Not Found", "no such resource: " + req.path);
+      return noSuchResource(req);
     }
     return toResponse(h(*id));
   };
@@ -106,7 +31,7 @@ RouteHandler withIdAndBody(std::function<Reply(int64_t, const json&)> h, bool me
   return [h = std::move(h), merge_patch](const HttpRequest& req, const PathParams& p) {
     auto id = parseId(p);
     if (!id) {
-      return problem(404, "Not Found", "no such resource: " + req.path);
+      return noSuchResource(req);
     }
     auto body = parseBody(req, merge_patch);
     if (auto* err = std::get_if<HttpResponse>(&body)) return *err;
@@ -126,7 +51,8 @@ RouteHandler withPage(std::function<Reply(const control::Page&)> h) {
   return [h = std::move(h)](const HttpRequest& req, const PathParams&) {
     auto page = parsePage(req);
     if (auto* err = std::get_if<HttpResponse>(&page)) return *err;
-    return toResponse(h(std::get<control::Page>(page)));
+    const auto& pa = std::get<PageArgs>(page);
+    return toResponse(h(control::Page{pa.page, pa.per_page}));
   };
 }
 
@@ -149,10 +75,11 @@ void addStreamRoutes(Router& r, StreamService* s, const std::string& base, bool 
     r.add("POST", one + "/analysis/reset", withId([s](int64_t id) { return s->resetInputAnalysis(id); }));
     r.add("GET", one + "/outputs", [s](const HttpRequest& req, const PathParams& p) {
       auto id = parseId(p);
-      if (!id) return problem(404, "Not Found", "no such resource: " + req.path);
+      if (!id) return noSuchResource(req);
       auto page = parsePage(req);
       if (auto* err = std::get_if<HttpResponse>(&page)) return *err;
-      return toResponse(s->outputsOf(*id, std::get<control::Page>(page)));
+      const auto& pa = std::get<PageArgs>(page);
+      return toResponse(s->outputsOf(*id, control::Page{pa.page, pa.per_page}));
     });
   } else {
     r.add("GET", base, withPage([s](const control::Page& p) { return s->listOutputs(p); }));
@@ -173,7 +100,7 @@ void addStreamRoutes(Router& r, StreamService* s, const std::string& base, bool 
 HttpResponse listEvents(control::EventBus* bus, const HttpRequest& req) {
   auto page = parsePage(req);
   if (auto* err = std::get_if<HttpResponse>(&page)) return *err;
-  const auto& p = std::get<control::Page>(page);
+  const auto& p = std::get<PageArgs>(page);
   store::EventQuery q;
   q.limit = p.per_page;
   q.offset = (p.page - 1) * p.per_page;
