@@ -41,6 +41,11 @@ control::Event toEvent(const engine::StateEvent& e) {
   if (e.type == "state") {
     out.type = e.kind + ".state";
     out.data = {{"state", engine::toString(e.state)}};
+  } else if (e.type.rfind("ts.alarm.", 0) == 0) {
+    // The engine's event carries the indicator id in stream_id and its priority in code.
+    out.type = e.type;
+    out.data = {{"indicator", e.stream_id}, {"priority", e.code}};
+    return out;
   } else if (e.type == "rejected") {
     out.type = "connection.rejected";
     out.data = {{"code", e.code}, {"reason", e.message}};

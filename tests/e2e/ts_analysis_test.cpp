@@ -107,7 +107,17 @@ TEST(TsAnalysis, DroppedDatagramsAreExactlyThatManyContinuityErrors) {
   EXPECT_EQ(indicator(a, "2.1")["count"], 0);
   EXPECT_EQ(a["worst_active_priority"], 1);
   // Alarms are events and metrics.
-  ASSERT_TRUE(waitUntil([&] { return gw.get("/api/v1/events?type=ts.alarm.raised").json()["total"] > 0; }, 10s));
+  json raised;
+  ASSERT_TRUE(waitUntil([&] {
+    raised = gw.get("/api/v1/events?type=ts.alarm.raised&input=1").json();
+    return raised["total"] > 0;
+  }, 10s));
+  std::set<std::string> raised_ids;
+  for (const auto& e : raised["items"]) {
+    raised_ids.insert(e["data"]["indicator"].get<std::string>());
+    EXPECT_EQ(e["data"]["priority"], 1) << e.dump();
+  }
+  EXPECT_TRUE(raised_ids.count("1.3.a")) << raised.dump();
   auto metrics = gw.get("/metrics").body;
   EXPECT_NE(metrics.find(R"(srtgw_ts_errors_total{kind="input",id="1",name="gappy",indicator="1.4",indicator_name="Continuity_count_error",priority="1"} 4)"),
             std::string::npos);
