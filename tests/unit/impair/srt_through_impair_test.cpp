@@ -1,5 +1,7 @@
 // Real SRT through srtgw-impair: UDP -> srt-live-transmit caller -> impair (5 % loss both
-// ways) -> srt-live-transmit listener -> UDP. SRT's retransmission must hide every loss.
+// ways) -> srt-live-transmit listener -> UDP. SRT's retransmission must hide every loss. Latency
+// 1000 ms: at 200 ms a busy CI host (both ends are srt-live-transmit, polling every 10 ms)
+// once let a retransmission arrive too late.
 
 #include <gtest/gtest.h>
 #include <signal.h>
@@ -36,7 +38,7 @@ TEST(SrtThroughImpair, LiveStreamArrivesByteExactDespiteFivePercentLoss) {
   UdpPeer sink;
   const uint16_t srt_port = freeUdpPort();
   Child listener(
-      {"srt-live-transmit", "srt://:" + std::to_string(srt_port) + "?mode=listener&latency=200",
+      {"srt-live-transmit", "srt://:" + std::to_string(srt_port) + "?mode=listener&latency=1000",
        "udp://127.0.0.1:" + std::to_string(sink.port())},
       kStderrToStdout);
   Child impair({impairBinary(), "--listen", "127.0.0.1:0", "--forward",
@@ -48,7 +50,7 @@ TEST(SrtThroughImpair, LiveStreamArrivesByteExactDespiteFivePercentLoss) {
   const std::string impair_port = m[1];
   const uint16_t udp_in = freeUdpPort();
   Child caller({"srt-live-transmit", "udp://127.0.0.1:" + std::to_string(udp_in),
-                "srt://127.0.0.1:" + impair_port + "?mode=caller&latency=200"},
+                "srt://127.0.0.1:" + impair_port + "?mode=caller&latency=1000"},
                kStderrToStdout);
   ASSERT_TRUE(waitForLine(caller, "connected", 5s)) << "the caller never connected";
   ASSERT_TRUE(waitForLine(listener, "Accepted", 5s)) << "the listener never accepted";
