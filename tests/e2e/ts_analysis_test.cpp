@@ -63,9 +63,11 @@ TEST(TsAnalysis, CleanFfmpegStreamHasServicesAndNoErrors) {
   EXPECT_GT(a["pids"].size(), 3u);
   for (const auto& i : a["indicators"]) {
     if (i["id"] == "2.4") {
-      // PCR accuracy is approximated from arrival times (src/ts/README.md): ffmpeg's -re
-      // sending and a busy 2-core host put a few PCRs more than 10 ms off the fitted line.
-      EXPECT_LE(i["count"].get<int>(), 5) << i.dump();
+      // PCR accuracy is approximated from arrival times (src/ts/README.md), one time per
+      // received batch: ffmpeg's -re sending and a busy 2-core CI host put some PCRs more
+      // than 10 ms off the fitted line (0-3 seen here). A real PCR fault fires on most of
+      // the ~200 PCRs of this stream, so this bound still catches one.
+      EXPECT_LE(i["count"].get<int>(), 20) << i.dump();
       continue;
     }
     EXPECT_EQ(i["count"], 0) << i.dump();
