@@ -49,7 +49,8 @@ TEST(TsAnalysis, CleanFfmpegStreamHasServicesAndNoErrors) {
   json a;
   ASSERT_TRUE(waitUntil([&] {
     a = gw.get("/api/v1/inputs/1/analysis").json();
-    return a.value("available", false) && a["packets_received"].get<int64_t>() * 188 >= sink.bytes() &&
+    return a.value("available", false) &&
+           static_cast<size_t>(a["packets_received"].get<int64_t>()) * 188 >= sink.bytes() &&
            sink.bytes() > 0;
   }, 15s)) << a.dump();
   EXPECT_EQ(a["detection"], "ts");
