@@ -126,6 +126,7 @@ void StreamService::restore() {
       if (doc) {
         k.endpoint = doc->endpoint;
       } else {
+        k.valid = false;
         k.error = "stored configuration is no longer valid: " +
                   (errors.empty() ? std::string() : errors[0].field + " " + errors[0].message);
       }
@@ -146,6 +147,7 @@ void StreamService::restore() {
       if (doc) {
         k.endpoint = doc->endpoint;
       } else {
+        k.valid = false;
         k.error = "stored configuration is no longer valid";
       }
       outputs_[rec.id] = std::move(k);
@@ -155,7 +157,7 @@ void StreamService::restore() {
     std::vector<engine::InputSpec> in_specs;
     std::vector<int64_t> in_ids;
     for (auto& [id, k] : inputs_) {
-      if (k.enabled && k.error.empty()) {
+      if (k.enabled && k.valid) {
         in_specs.push_back(engine::InputSpec{key(id), k.name, k.endpoint});
         in_ids.push_back(id);
       }
@@ -174,7 +176,7 @@ void StreamService::restore() {
     std::vector<engine::OutputSpec> out_specs;
     std::vector<int64_t> out_ids;
     for (auto& [id, o] : outputs_) {
-      if (o.enabled && o.error.empty() && inputs_.count(o.input_id) != 0 &&
+      if (o.enabled && o.valid && inputs_.count(o.input_id) != 0 &&
           inputs_.at(o.input_id).running) {
         out_specs.push_back(engine::OutputSpec{key(id), key(o.input_id), o.name, o.endpoint});
         out_ids.push_back(id);
@@ -213,12 +215,12 @@ void StreamService::retryLoop(std::stop_token st) {
     std::lock_guard lock(mu_);
     bool changed = false;
     for (auto& [id, k] : inputs_) {
-      if (k.enabled && !k.running && !k.endpoint.describe().empty()) {
+      if (k.enabled && k.valid && !k.running) {
         startInputTree_locked(id);
         changed = changed || k.running;
       } else if (k.running) {
         for (auto& [oid, o] : outputs_) {
-          if (o.input_id == id && o.enabled && !o.running) {
+          if (o.input_id == id && o.enabled && o.valid && !o.running) {
             auto r = startOutput_locked(oid);
             changed = changed || r.ok();
           }
@@ -235,6 +237,10 @@ void StreamService::retryLoop(std::stop_token st) {
 
 Reply StreamService::startInputTree_locked(int64_t id) {
   auto& k = inputs_.at(id);
+  if (!k.valid) {
+    return Reply::fail(409, "Invalid stored configuration",
+                       k.error + "; replace it with PUT /api/v1/inputs/" + key(id));
+  }
   if (!k.running) {
     auto r = engine_.addInput(engine::InputSpec{key(id), k.name, k.endpoint});
     if (!r) {
@@ -245,7 +251,7 @@ Reply StreamService::startInputTree_locked(int64_t id) {
     k.error.clear();
   }
   for (auto& [oid, o] : outputs_) {
-    if (o.input_id == id && o.enabled && !o.running) {
+    if (o.input_id == id && o.enabled && o.valid && !o.running) {
       (void)startOutput_locked(oid);
     }
   }
@@ -268,6 +274,9 @@ void StreamService::stopInputTree_locked(int64_t id) {
 
 core::Result<void> StreamService::startOutput_locked(int64_t id) {
   auto& o = outputs_.at(id);
+  if (!o.valid) {
+    return core::makeError(Errc::kConflict, o.error);
+  }
   auto r = engine_.addOutput(engine::OutputSpec{key(id), key(o.input_id), o.name, o.endpoint});
   if (!r) {
     o.error = r.error().message;
@@ -436,6 +445,10 @@ Reply StreamService::applyInput_locked(int64_t id, StreamDoc doc) {
   k.name = doc.name;
   k.config = doc.config;
   k.endpoint = doc.endpoint;
+  k.valid = true;
+  if (!before.valid) {
+    k.error.clear();
+  }
   if (!before.enabled && doc.enabled) {
     k.enabled = true;
     auto r = startInputTree_locked(id);
@@ -656,6 +669,10 @@ Reply StreamService::applyOutput_locked(int64_t id, StreamDoc doc) {
   o.input_id = doc.input_id;
   o.config = doc.config;
   o.endpoint = doc.endpoint;
+  o.valid = true;
+  if (!before.valid) {
+    o.error.clear();
+  }
   if (should_run && !o.running) {
     auto r = startOutput_locked(id);
     if (!r) {

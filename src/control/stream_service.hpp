@@ -75,6 +75,9 @@ class StreamService {
     engine::EndpointSpec endpoint;
     bool running = false;
     std::string error;  // why an enabled stream is not running
+    // False when the stored document no longer validates (then `endpoint` is a default
+    // and must never be started); a valid PUT/PATCH makes it true again.
+    bool valid = true;
   };
 
   Reply applyInput_locked(int64_t id, StreamDoc doc);

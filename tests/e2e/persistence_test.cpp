@@ -199,3 +199,45 @@ TEST(Persistence, RestoreOnATakenPortShowsErrorThenRetries) {
 
 }  // namespace
 }  // namespace srtgw::test
+
+namespace srtgw::test {
+namespace {
+
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+TEST(Persistence, AStoredConfigurationThatNoLongerValidatesIsNeverStartedUntilReplaced) {
+  TempDir dir;
+  const std::string db = dir.file("state.db");
+  {
+    ServeProcess gw(dir, "gw1", db);
+    ASSERT_EQ(gw.post("/api/v1/inputs", json{{"type", "udp"}, {"listen_port", 0}, {"bind_addr", "127.0.0.1"}}).status, 201);
+    ASSERT_EQ(gw.post("/api/v1/outputs", json{{"type", "udp"}, {"input_id", 1}, {"destination_addr", "127.0.0.1:9"}}).status, 201);
+    EXPECT_EQ(gw.process().stop(SIGTERM, 10s), 0);
+  }
+  // What an older or hand-edited database may hold.
+  ChildProcess edit({"sqlite3", db, R"(UPDATE inputs SET config='{"type":"udp","listen_port":"nine"}' WHERE id=1;)"},
+                    dir.file("edit.out"), dir.file("edit.err"));
+  ASSERT_EQ(edit.wait(30s), 0) << edit.stderrText();
+
+  ServeProcess gw(dir, "gw2", db);
+  ASSERT_NE(gw.port(), 0) << gw.log();
+  auto in = gw.get("/api/v1/inputs/1").json();
+  EXPECT_EQ(in["state"], "error");
+  EXPECT_NE(in.value("error_message", "").find("no longer valid"), std::string::npos) << in.dump();
+  // Let at least one retry cycle (every 2 s) pass, as the server itself measures time.
+  ASSERT_TRUE(waitUntil([&] { return gw.get("/api/v1/status").json()["system"]["uptime_ms"].get<int64_t>() > 4500; }, 15s));
+  in = gw.get("/api/v1/inputs/1").json();
+  EXPECT_EQ(in["state"], "error") << "an invalid stored input was started: " << in.dump();
+  EXPECT_EQ(gw.get("/api/v1/outputs/1").json()["state"], "stopped");
+  EXPECT_EQ(http(gw.port(), "POST", "/api/v1/inputs/1/restart").status, 409);
+  // A valid replacement brings it back, with its output.
+  auto put = gw.put("/api/v1/inputs/1", json{{"type", "udp"}, {"listen_port", 0}, {"bind_addr", "127.0.0.1"}});
+  ASSERT_EQ(put.status, 200) << put.body;
+  EXPECT_EQ(put.json()["state"], "listening");
+  EXPECT_FALSE(put.json().contains("error_message"));
+  EXPECT_EQ(gw.get("/api/v1/outputs/1").json()["state"], "connected");
+}
+
+}  // namespace
+}  // namespace srtgw::test
