@@ -29,14 +29,14 @@ WsTestClient::WsTestClient(int port, const std::string& path, int rcvbuf) {
                     "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
   ::send(fd_, req.data(), req.size(), MSG_NOSIGNAL);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
-  std::string head;
-  while (head.find("\r\n\r\n") == std::string::npos) {
-    std::string one;
-    if (!readExact(one, 1, deadline)) {
+  size_t end = std::string::npos;
+  while ((end = buffered_.find("\r\n\r\n")) == std::string::npos) {
+    if (!fill(buffered_.size() + 1, deadline)) {
       return;
     }
-    head += one;
   }
+  const std::string head = buffered_.substr(0, end + 4);
+  buffered_.erase(0, end + 4);
   status_ = std::atoi(head.c_str() + head.find(' ') + 1);
   upgraded_ = status_ == 101;
 }
@@ -47,9 +47,10 @@ WsTestClient::~WsTestClient() {
   }
 }
 
-bool WsTestClient::readExact(std::string& out, size_t n, std::chrono::steady_clock::time_point deadline) {
-  out.clear();
-  while (out.size() < n) {
+// Makes `buffered_` hold at least `n` bytes. Bytes stay buffered until a whole frame has
+// arrived, so a timeout in the middle of a large frame never loses its start.
+bool WsTestClient::fill(size_t n, std::chrono::steady_clock::time_point deadline) {
+  while (buffered_.size() < n) {
     auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
     if (left.count() <= 0) {
       return false;
@@ -58,13 +59,13 @@ bool WsTestClient::readExact(std::string& out, size_t n, std::chrono::steady_clo
     if (::poll(&p, 1, static_cast<int>(left.count())) <= 0) {
       return false;
     }
-    char buf[4096];
-    ssize_t got = ::recv(fd_, buf, std::min(sizeof buf, n - out.size()), 0);
+    char buf[65536];
+    ssize_t got = ::recv(fd_, buf, sizeof buf, 0);
     if (got <= 0) {
       closed_ = true;
       return false;
     }
-    out.append(buf, static_cast<size_t>(got));
+    buffered_.append(buf, static_cast<size_t>(got));
   }
   return true;
 }
@@ -89,35 +90,39 @@ bool WsTestClient::sendText(const std::string& text) {
 
 std::optional<std::string> WsTestClient::next(std::chrono::milliseconds timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout;
-  std::string message;  // fragments of a message so far (opcode 0 continues it)
   for (;;) {
-    std::string h;
-    if (!readExact(h, 2, deadline)) {
+    if (!fill(2, deadline)) {
       return std::nullopt;
     }
-    const bool fin = (static_cast<unsigned char>(h[0]) & 0x80) != 0;
-    const int opcode = static_cast<unsigned char>(h[0]) & 0x0f;
-    uint64_t len = static_cast<unsigned char>(h[1]) & 0x7f;
-    std::string ext;
+    auto byte = [&](size_t i) { return static_cast<uint64_t>(static_cast<unsigned char>(buffered_[i])); };
+    const bool fin = (byte(0) & 0x80) != 0;
+    const int opcode = static_cast<int>(byte(0) & 0x0f);
+    uint64_t len = byte(1) & 0x7f;
+    size_t header = 2;
     if (len == 126) {
-      if (!readExact(ext, 2, deadline)) return std::nullopt;
-      len = (static_cast<uint64_t>(static_cast<unsigned char>(ext[0])) << 8) | static_cast<unsigned char>(ext[1]);
+      header = 4;
+      if (!fill(header, deadline)) return std::nullopt;
+      len = (byte(2) << 8) | byte(3);
     } else if (len == 127) {
-      if (!readExact(ext, 8, deadline)) return std::nullopt;
+      header = 10;
+      if (!fill(header, deadline)) return std::nullopt;
       len = 0;
-      for (int i = 0; i < 8; ++i) len = (len << 8) | static_cast<unsigned char>(ext[static_cast<size_t>(i)]);
+      for (size_t i = 2; i < 10; ++i) len = (len << 8) | byte(i);
     }
-    std::string payload;
-    if (len > 0 && !readExact(payload, len, deadline)) {
-      return std::nullopt;
+    if (!fill(header + len, deadline)) {
+      return std::nullopt;  // the frame stays buffered for the next call
     }
+    std::string payload = buffered_.substr(header, len);
+    buffered_.erase(0, header + len);
     if (opcode == 0x8) {
       closed_ = true;
       return std::nullopt;
     }
     if (opcode == 0x1 || opcode == 0x0) {
-      message += payload;
+      partial_ += payload;
       if (fin) {
+        std::string message;
+        message.swap(partial_);
         return message;
       }
     }

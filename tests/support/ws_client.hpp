@@ -24,12 +24,13 @@ class WsTestClient {
   bool closedByServer() const { return closed_; }
 
  private:
-  bool readExact(std::string& out, size_t n, std::chrono::steady_clock::time_point deadline);
+  bool fill(size_t n, std::chrono::steady_clock::time_point deadline);
   int fd_ = -1;
   int status_ = 0;
   bool upgraded_ = false;
   bool closed_ = false;
-  std::string buffered_;
+  std::string buffered_;  // received, not yet returned as a frame
+  std::string partial_;   // fragments of a message so far (opcode 0 continues it)
 };
 
 }  // namespace srtgw::test
