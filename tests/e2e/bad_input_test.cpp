@@ -127,6 +127,9 @@ TEST(BadInput, EveryMalformedRequestGetsItsStatusAndChangesNothing) {
   ASSERT_GE(cases.size(), 40u);
   for (const auto& c : cases) {
     std::string req = c.method + " " + c.path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n";
+    for (const auto& h : gw.auth()) {
+      req += h + "\r\n";
+    }
     if (c.content_type != "-" && (!c.body.empty() || c.method != "GET")) {
       req += "Content-Type: " + (c.content_type.empty() ? std::string("application/json") : c.content_type) + "\r\n";
     }
@@ -166,7 +169,7 @@ TEST(BadInput, EveryMalformedRequestGetsItsStatusAndChangesNothing) {
 TEST(BadInput, MethodNotAllowedNamesTheAllowedOnes) {
   TempDir dir;
   ServeProcess gw(dir, "gw", dir.file("db"));
-  auto r = http(gw.port(), "DELETE", "/api/v1/inputs");
+  auto r = gw.request("DELETE", "/api/v1/inputs");
   EXPECT_EQ(r.status, 405);
   EXPECT_EQ(r.headers["allow"], "GET, POST");
 }

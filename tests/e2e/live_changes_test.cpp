@@ -89,19 +89,19 @@ TEST(LiveChanges, StopStartAndDisableKeepTheStreamStored) {
   auto in = gw.post("/api/v1/inputs", json{{"type", "srt"}, {"listen_port", 0}, {"enabled", false}});
   ASSERT_EQ(in.status, 201) << in.body;
   EXPECT_EQ(in.json()["state"], "stopped");
-  auto started = http(gw.port(), "POST", "/api/v1/inputs/1/start");
+  auto started = gw.request("POST", "/api/v1/inputs/1/start");
   ASSERT_EQ(started.status, 200) << started.body;
   EXPECT_EQ(started.json()["state"], "listening");
   EXPECT_EQ(started.json()["enabled"], true);
-  auto restarted = http(gw.port(), "POST", "/api/v1/inputs/1/restart");
+  auto restarted = gw.request("POST", "/api/v1/inputs/1/restart");
   ASSERT_EQ(restarted.status, 200);
   EXPECT_EQ(restarted.json()["state"], "listening");
-  auto stopped = http(gw.port(), "POST", "/api/v1/inputs/1/stop");
+  auto stopped = gw.request("POST", "/api/v1/inputs/1/stop");
   ASSERT_EQ(stopped.status, 200);
   EXPECT_EQ(stopped.json()["state"], "stopped");
   EXPECT_EQ(stopped.json()["enabled"], false);
   EXPECT_EQ(gw.get("/api/v1/inputs").json()["total"], 1);
-  EXPECT_EQ(http(gw.port(), "POST", "/api/v1/inputs/1/restart").status, 409);
+  EXPECT_EQ(gw.request("POST", "/api/v1/inputs/1/restart").status, 409);
 }
 
 }  // namespace

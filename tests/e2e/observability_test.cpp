@@ -97,7 +97,7 @@ TEST(Observability, WebSocketSeesAConnectionWithinOneSecondAndStatsEveryInterval
   ServeProcess gw(dir, "gw", dir.file("db"), {"--stats-interval-ms", "200"});
   ASSERT_NE(gw.port(), 0) << gw.log();
   EXPECT_EQ(gw.get("/api/v1/ws").status, 426);
-  WsTestClient ws(gw.port(), "/api/v1/ws");
+  WsTestClient ws(gw.port(), "/api/v1/ws", 0, gw.auth());
   ASSERT_TRUE(ws.connected()) << ws.status();
   auto in = gw.post("/api/v1/inputs", json{{"type", "srt"}, {"listen_port", 0}, {"bind_addr", "127.0.0.1"}});
   ASSERT_EQ(in.status, 201);
@@ -158,8 +158,8 @@ TEST(Observability, ASlowWebSocketClientIsDroppedAndOthersCarryOn) {
     ASSERT_EQ(gw.post("/api/v1/inputs", json{{"type", "udp"}, {"listen_port", 0}, {"bind_addr", "127.0.0.1"},
                                              {"name", std::string(100, 'n') + std::to_string(i)}}).status, 201);
   }
-  WsTestClient slow(gw.port(), "/api/v1/ws", 4096);  // never reads
-  WsTestClient fast(gw.port(), "/api/v1/ws");
+  WsTestClient slow(gw.port(), "/api/v1/ws", 4096, gw.auth());  // never reads
+  WsTestClient fast(gw.port(), "/api/v1/ws", 0, gw.auth());
   ASSERT_TRUE(slow.connected());
   ASSERT_TRUE(fast.connected());
   auto dropped = [&] {

@@ -230,7 +230,7 @@ TEST(Persistence, AStoredConfigurationThatNoLongerValidatesIsNeverStartedUntilRe
   in = gw.get("/api/v1/inputs/1").json();
   EXPECT_EQ(in["state"], "error") << "an invalid stored input was started: " << in.dump();
   EXPECT_EQ(gw.get("/api/v1/outputs/1").json()["state"], "stopped");
-  EXPECT_EQ(http(gw.port(), "POST", "/api/v1/inputs/1/restart").status, 409);
+  EXPECT_EQ(gw.request("POST", "/api/v1/inputs/1/restart").status, 409);
   // A valid replacement brings it back, with its output.
   auto put = gw.put("/api/v1/inputs/1", json{{"type", "udp"}, {"listen_port", 0}, {"bind_addr", "127.0.0.1"}});
   ASSERT_EQ(put.status, 200) << put.body;

@@ -125,12 +125,12 @@ TEST(TsAnalysis, DroppedDatagramsAreExactlyThatManyContinuityErrors) {
   EXPECT_NE(metrics.find(R"(srtgw_ts_errors_total{kind="input",id="1",name="gappy",indicator="1.4",indicator_name="Continuity_count_error",priority="1"} 4)"),
             std::string::npos);
   // Reset clears the counters.
-  auto reset = http(gw.port(), "POST", "/api/v1/inputs/1/analysis/reset");
+  auto reset = gw.request("POST", "/api/v1/inputs/1/analysis/reset");
   EXPECT_EQ(reset.status, 202) << reset.body;
   ASSERT_TRUE(waitUntil([&] {
     return indicator(gw.get("/api/v1/inputs/1/analysis").json(), "1.4")["count"] == 0;
   }, 10s));
-  EXPECT_EQ(http(gw.port(), "POST", "/api/v1/inputs/99/analysis/reset").status, 404);
+  EXPECT_EQ(gw.request("POST", "/api/v1/inputs/99/analysis/reset").status, 404);
 }
 
 TEST(TsAnalysis, APayloadThatIsNotTsSaysSoAndForwardingIsUntouched) {

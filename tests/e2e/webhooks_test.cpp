@@ -394,10 +394,10 @@ TEST(Webhooks, InvalidDocumentsAreRejectedWithFieldErrors) {
   auto many = gw.post("/api/v1/webhooks", json{{"url", "https://x/"}, {"enabled", 1}, {"x", 1}});
   EXPECT_EQ(many.json()["errors"].size(), 3u) << many.body;
   EXPECT_EQ(
-      http(gw.port(), "POST", "/api/v1/webhooks", R"({"url":"http://127.0.0.1/x"})", "text/plain")
+      gw.request("POST", "/api/v1/webhooks", R"({"url":"http://127.0.0.1/x"})", "text/plain")
           .status,
       415);
-  EXPECT_EQ(http(gw.port(), "POST", "/api/v1/webhooks", "{nope").status, 400);
+  EXPECT_EQ(gw.request("POST", "/api/v1/webhooks", "{nope").status, 400);
   EXPECT_EQ(gw.get("/api/v1/webhooks").json()["total"], 0) << "a rejected request stored something";
 
   // Accepted: a prefix of future TS alarms, IPv6 and a host name, a default port.
@@ -427,7 +427,7 @@ TEST(Webhooks, PutReplacesAndMergePatchEditsTheSecret) {
               json{{"url", "http://127.0.0.1:9/a"}, {"secret", kSecret}, {"events", {"config."}}})
           .status,
       201);
-  auto p = http(gw.port(), "PATCH", "/api/v1/webhooks/1", R"({"name":"n","events":null})",
+  auto p = gw.request("PATCH", "/api/v1/webhooks/1", R"({"name":"n","events":null})",
                 "application/merge-patch+json");
   ASSERT_EQ(p.status, 200) << p.body;
   EXPECT_EQ(p.json()["name"], "n");

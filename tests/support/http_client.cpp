@@ -76,8 +76,12 @@ HttpResult rawHttp(int port, const std::string& raw, int timeout_ms) {
 }
 
 HttpResult http(int port, const std::string& method, const std::string& path,
-                const std::string& body, const std::string& content_type) {
+                const std::string& body, const std::string& content_type,
+                const std::vector<std::string>& headers) {
   std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n";
+  for (const auto& h : headers) {
+    req += h + "\r\n";
+  }
   if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
     req += "Content-Type: " + (content_type.empty() ? std::string("application/json") : content_type) +
            "\r\n";

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <string>
+#include <vector>
 
 namespace srtgw::test {
 
@@ -20,12 +21,14 @@ struct HttpResult {
 HttpResult rawHttp(int port, const std::string& raw, int timeout_ms = 10000);
 
 /// A well-formed request; `content_type` defaults to application/json when there is a body.
+/// `headers` are complete header lines without the CRLF ("Authorization: Bearer x").
 HttpResult http(int port, const std::string& method, const std::string& path,
-                const std::string& body = "", const std::string& content_type = "");
+                const std::string& body = "", const std::string& content_type = "",
+                const std::vector<std::string>& headers = {});
 
 inline HttpResult httpJson(int port, const std::string& method, const std::string& path,
-                           const nlohmann::json& body) {
-  return http(port, method, path, body.dump());
+                           const nlohmann::json& body, const std::vector<std::string>& headers = {}) {
+  return http(port, method, path, body.dump(), "", headers);
 }
 
 }  // namespace srtgw::test

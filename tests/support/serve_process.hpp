@@ -19,21 +19,39 @@ class ServeProcess {
   ChildProcess& process() { return proc_; }
   std::string log() const { return proc_.stderrText(); }
 
-  HttpResult get(const std::string& path) { return http(port_, "GET", path); }
+  /// The admin password the gateway was started with (SRTGW_ADMIN_PASSWORD).
+  const std::string& adminPassword() const { return admin_password_; }
+  /// The admin's bearer token from logging in at start ("" if the gateway has no login).
+  const std::string& token() const { return token_; }
+  /// Header lines that authenticate a request as the admin.
+  std::vector<std::string> auth() const;
+
+  // Requests as the admin.
+  HttpResult get(const std::string& path) { return http(port_, "GET", path, "", "", auth()); }
   HttpResult post(const std::string& path, const nlohmann::json& body) {
-    return httpJson(port_, "POST", path, body);
+    return httpJson(port_, "POST", path, body, auth());
   }
   HttpResult patch(const std::string& path, const nlohmann::json& body) {
-    return httpJson(port_, "PATCH", path, body);
+    return httpJson(port_, "PATCH", path, body, auth());
   }
   HttpResult put(const std::string& path, const nlohmann::json& body) {
-    return httpJson(port_, "PUT", path, body);
+    return httpJson(port_, "PUT", path, body, auth());
   }
-  HttpResult del(const std::string& path) { return http(port_, "DELETE", path); }
+  HttpResult del(const std::string& path) { return http(port_, "DELETE", path, "", "", auth()); }
+  /// A request with a raw body (or none) as the admin.
+  HttpResult request(const std::string& method, const std::string& path, const std::string& body = "",
+                     const std::string& content_type = "") {
+    return http(port_, method, path, body, content_type, auth());
+  }
+  /// Logs in again (after a restart of the same database, a token from before still works;
+  /// this is for tests that want a fresh one).
+  bool login();
 
  private:
   ChildProcess proc_;
   int port_ = 0;
+  std::string admin_password_;
+  std::string token_;
 };
 
 }  // namespace srtgw::test

@@ -10,7 +10,7 @@
 
 namespace srtgw::test {
 
-WsTestClient::WsTestClient(int port, const std::string& path, int rcvbuf) {
+WsTestClient::WsTestClient(int port, const std::string& path, int rcvbuf, const std::vector<std::string>& headers) {
   fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (rcvbuf > 0) {
     setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof rcvbuf);
@@ -26,7 +26,11 @@ WsTestClient::WsTestClient(int port, const std::string& path, int rcvbuf) {
   }
   std::string req = "GET " + path +
                     " HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n";
+  for (const auto& h : headers) {
+    req += h + "\r\n";
+  }
+  req += "\r\n";
   ::send(fd_, req.data(), req.size(), MSG_NOSIGNAL);
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   size_t end = std::string::npos;

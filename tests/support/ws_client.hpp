@@ -5,14 +5,16 @@
 #include <chrono>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace srtgw::test {
 
 class WsTestClient {
  public:
   /// Connects to 127.0.0.1:port and upgrades `path`. `rcvbuf` > 0 shrinks the socket's
-  /// receive buffer first (a slow client).
-  WsTestClient(int port, const std::string& path, int rcvbuf = 0);
+  /// receive buffer first (a slow client). `headers` are extra header lines without CRLF
+  /// (Authorization, Origin, Cookie).
+  WsTestClient(int port, const std::string& path, int rcvbuf = 0, const std::vector<std::string>& headers = {});
   ~WsTestClient();
   bool connected() const { return fd_ >= 0 && upgraded_; }
   int status() const { return status_; }
