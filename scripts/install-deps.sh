@@ -13,7 +13,14 @@ PKGS=(
   libgtest-dev libgmock-dev libbenchmark-dev
   srt-tools ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-bad gstreamer1.0-plugins-base
   procps curl jq sqlite3 wrk prometheus
+  # web console browser tests (driven by playwright-core; never a downloaded browser)
+  chromium
 )
+# The web console is built with node and npm (web/package-lock.json); Debian's only when the
+# machine has no node of its own.
+if ! command -v node >/dev/null 2>&1; then
+  PKGS+=(nodejs npm)
+fi
 
 missing=()
 for p in "${PKGS[@]}"; do

@@ -78,6 +78,9 @@ int main(int argc, char** argv) {
       ->envname("SRTGW_MAX_EVENTS")
       ->check(CLI::Range(10, 10000000))
       ->capture_default_str();
+  serve_cmd->add_option("--web-dir", serve.web_dir,
+                        "web console files (default: web next to the srtgw executable)")
+      ->envname("SRTGW_WEB_DIR");
 
   srtgw::app::RelayOptions relay;
   auto* relay_cmd = cli.add_subcommand(

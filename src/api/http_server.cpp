@@ -259,7 +259,7 @@ class Session : public std::enable_shared_from_this<Session> {
       out = HttpResponse{500, "application/problem+json",
                          R"({"type":"about:blank","title":"Internal Server Error","status":500})", {}};
     }
-    write(std::move(out), keep_alive);
+    write(std::move(out), keep_alive, raw.method() == http::verb::head);
   }
 
   void fail(int status, const std::string& detail) {
@@ -274,7 +274,8 @@ class Session : public std::enable_shared_from_this<Session> {
     write(std::move(out), false);
   }
 
-  void write(HttpResponse out, bool keep_alive) {
+  // A HEAD answer says how long the body would be and sends none.
+  void write(HttpResponse out, bool keep_alive, bool head = false) {
     res_ = {};
     res_.result(static_cast<unsigned>(out.status));
     res_.version(11);
@@ -287,7 +288,13 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     res_.keep_alive(keep_alive);
     res_.body() = std::move(out.body);
-    res_.prepare_payload();
+    if (head) {
+      const auto size = res_.body().size();
+      res_.body().clear();
+      res_.content_length(size);
+    } else {
+      res_.prepare_payload();
+    }
     http::async_write(stream_, res_,
                       [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
                         if (ec || !keep_alive) {

@@ -9,6 +9,7 @@
 #include "api/http_client.hpp"
 #include "api/http_server.hpp"
 #include "api/rest_routes.hpp"
+#include "api/static_files.hpp"
 #include "api/webhook_routes.hpp"
 #include "api/ws_hub.hpp"
 #include "core/named_thread.hpp"
@@ -141,7 +142,17 @@ int runServe(const ServeConfig& cfg) {
   hcfg.threads = cfg.http_threads;
   hcfg.ws_path = "/api/v1/ws";
   hcfg.ws_hub = &hub;
-  api::HttpServer http(hcfg, [&router](const api::HttpRequest& req) { return router.dispatch(req); });
+  // The console answers what no API route knows, outside /api/.
+  const api::StaticFiles console(cfg.webDir());
+  if (!console.available()) {
+    spdlog::warn("web console not found in {} (no index.html): / answers 404", console.root());
+  }
+  api::HttpServer http(hcfg, [&router, &console](const api::HttpRequest& req) {
+    if (api::isConsolePath(req.path) && !router.knows(req.path)) {
+      return console.serve(req);
+    }
+    return router.dispatch(req);
+  });
   if (auto r = http.start(); !r) {
     spdlog::critical("{}", r.error().message);
     return 1;

@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <toml++/toml.h>
 
+#include <filesystem>
+
 namespace srtgw::app {
 
 core::Result<void> loadConfigFile(const std::string& path, ServeConfig& cfg) {
@@ -47,6 +49,7 @@ core::Result<void> loadConfigFile(const std::string& path, ServeConfig& cfg) {
     else if (key == "http_threads") r = num(cfg.http_threads, 1, 64);
     else if (key == "stats_interval_ms") r = num(cfg.stats_interval_ms, 100, 60000);
     else if (key == "max_events") r = num(cfg.max_events, 10, 10000000);
+    else if (key == "web_dir") r = str(cfg.web_dir);
     else {
       return core::makeError(core::Errc::kInvalidArgument,
                              fmt::format("config file {}: unknown key '{}'", path, key), key);
@@ -61,9 +64,20 @@ core::Result<void> loadConfigFile(const std::string& path, ServeConfig& cfg) {
 std::string describe(const ServeConfig& c) {
   return fmt::format(
       "listen={} data_dir={} db={} log_level={} workers={} http_threads={} stats_interval_ms={} "
-      "max_events={} config={}",
+      "max_events={} config={} web_dir={}",
       c.listen, c.data_dir, c.dbPath(), c.log_level, c.workers, c.http_threads,
-      c.stats_interval_ms, c.max_events, c.config_file.empty() ? "(none)" : c.config_file);
+      c.stats_interval_ms, c.max_events, c.config_file.empty() ? "(none)" : c.config_file,
+      c.webDir());
+}
+
+std::string ServeConfig::webDir() const {
+  if (!web_dir.empty()) {
+    return web_dir;
+  }
+  // build/srtgw finds build/web; an installed /usr/bin/srtgw finds /usr/bin/web unless told.
+  std::error_code ec;
+  const auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  return ec ? std::string("web") : (exe.parent_path() / "web").string();
 }
 
 }  // namespace srtgw::app

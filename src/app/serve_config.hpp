@@ -18,9 +18,12 @@ struct ServeConfig {
   int stats_interval_ms = 1000;           // SRTGW_STATS_INTERVAL_MS, --stats-interval-ms
   int max_events = 10000;                 // SRTGW_MAX_EVENTS, --max-events, max_events
   std::string config_file;                // SRTGW_CONFIG, --config
+  std::string web_dir;                    // SRTGW_WEB_DIR, --web-dir, web_dir (default: webDir())
 
   /// The database path after defaults are applied.
   std::string dbPath() const { return db.empty() ? data_dir + "/srtgw.db" : db; }
+  /// The console's directory after defaults: `web` next to the srtgw executable.
+  std::string webDir() const;
 };
 
 /// Reads a TOML file into `cfg` (only the keys it sets). Unknown keys and wrong types are
