@@ -82,6 +82,15 @@ int main(int argc, char** argv) {
                         "web console files (default: web next to the srtgw executable)")
       ->envname("SRTGW_WEB_DIR");
 
+  serve_cmd->add_option("--http-timeout-s", serve.http_timeout_s,
+                        "seconds a client may take to send a request (and idle between requests)")
+      ->envname("SRTGW_HTTP_TIMEOUT_S")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  serve_cmd->add_flag("--metrics-public", serve.metrics_public,
+                      "serve /metrics without credentials (for a Prometheus on a trusted network)")
+      ->envname("SRTGW_METRICS_PUBLIC");
+
   srtgw::app::RelayOptions relay;
   auto* relay_cmd = cli.add_subcommand(
       "relay", "Relay one input URL to one or more output URLs (srt-live-transmit style)");

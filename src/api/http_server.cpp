@@ -241,6 +241,12 @@ class Session : public std::enable_shared_from_this<Session> {
       std::string path(raw.target());
       path = path.substr(0, path.find('?'));
       if (path == cfg_.ws_path) {
+        if (cfg_.ws_guard) {
+          if (auto refused = cfg_.ws_guard(toRequest(raw, peer_))) {
+            write(std::move(*refused), false);
+            return;
+          }
+        }
         // The connection leaves HTTP for good: hand the socket to a WebSocket session.
         stream_.expires_never();
         std::make_shared<WsSession>(stream_.release_socket(), *cfg_.ws_hub)

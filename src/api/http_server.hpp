@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "api/http_types.hpp"
@@ -24,6 +25,8 @@ struct HttpServerConfig {
   int idle_timeout_s = 30;
   std::string ws_path;       // a WebSocket upgrade on this path joins ws_hub
   WsHub* ws_hub = nullptr;
+  // Asked before a WebSocket upgrade: nothing lets it go ahead, a response refuses it.
+  std::function<std::optional<HttpResponse>(const HttpRequest&)> ws_guard;
 };
 
 class HttpServer {

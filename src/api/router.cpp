@@ -80,6 +80,17 @@ std::vector<std::pair<std::string, std::string>> Router::routes() const {
   return out;
 }
 
+std::optional<std::string> Router::patternFor(const std::string& method, const std::string& path) const {
+  const auto parts = split(path);
+  for (const auto& r : routes_) {
+    PathParams params;
+    if (r.method == method && match(r, parts, params)) {
+      return r.pattern;
+    }
+  }
+  return std::nullopt;
+}
+
 bool Router::knows(const std::string& path) const {
   const auto parts = split(path);
   for (const auto& r : routes_) {

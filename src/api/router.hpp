@@ -5,6 +5,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ class Router {
   HttpResponse dispatch(const HttpRequest& req) const;
   /// Every (method, pattern), for the OpenAPI consistency check.
   std::vector<std::pair<std::string, std::string>> routes() const;
+  /// The pattern of the route that serves (method, path), if any.
+  std::optional<std::string> patternFor(const std::string& method, const std::string& path) const;
   /// True when some route's pattern matches the path (any method).
   bool knows(const std::string& path) const;
 

@@ -3,9 +3,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 
+#include "api/auth_gate.hpp"
+#include "api/auth_routes.hpp"
 #include "api/http_client.hpp"
 #include "api/http_server.hpp"
 #include "api/rest_routes.hpp"
@@ -15,6 +19,7 @@
 #include "core/named_thread.hpp"
 #include "app/signals.hpp"
 #include "app/version.hpp"
+#include "control/auth_service.hpp"
 #include "control/event_bus.hpp"
 #include "control/stream_service.hpp"
 #include "control/webhook_service.hpp"
@@ -74,6 +79,25 @@ control::WebhookServiceConfig webhookConfig(const std::string& db_path) {
   return c;
 }
 
+// The first admin's password: SRTGW_ADMIN_PASSWORD, or the first line of the file named by
+// SRTGW_ADMIN_PASSWORD_FILE (a container secret). "" lets the service generate one.
+core::Result<std::string> adminPasswordFromEnvironment() {
+  if (const char* v = std::getenv("SRTGW_ADMIN_PASSWORD"); v != nullptr && *v != '\0') {
+    return std::string(v);
+  }
+  if (const char* f = std::getenv("SRTGW_ADMIN_PASSWORD_FILE"); f != nullptr && *f != '\0') {
+    std::ifstream in(f);
+    std::string line;
+    if (!in || !std::getline(in, line)) {
+      return core::makeError(core::Errc::kInvalidArgument,
+                             std::string("SRTGW_ADMIN_PASSWORD_FILE: cannot read ") + f, "admin_password_file");
+    }
+    while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+    return line;
+  }
+  return std::string();
+}
+
 }  // namespace
 
 int runServe(const ServeConfig& cfg) {
@@ -94,6 +118,11 @@ int runServe(const ServeConfig& cfg) {
   if (!db) {
     spdlog::critical("{}", db.error().message);
     return 1;
+  }
+  // Passphrases and webhook secrets are stored in clear (srtgw must use them): owner only.
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    std::filesystem::permissions(db_path + suffix, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write,
+                                 std::filesystem::perm_options::replace, ec);
   }
   auto version = store::migrate(*db);
   if (!version) {
@@ -117,6 +146,32 @@ int runServe(const ServeConfig& cfg) {
     return 1;
   }
 
+  control::AuthService auth(control::AuthServiceConfig{db_path});
+  if (auto r = auth.start(); !r) {
+    spdlog::critical("users {}: {}", db_path, r.error().message);
+    return 1;
+  }
+  {
+    auto password = adminPasswordFromEnvironment();
+    if (!password) {
+      spdlog::critical("{}", password.error().message);
+      return 1;
+    }
+    auto made = auth.bootstrapAdmin(*password);
+    if (!made) {
+      spdlog::critical("first admin: {}", made.error().message);
+      return 1;
+    }
+    if (!made->empty()) {
+      // Shown once, on standard output only (never in the log): nobody can read it back later.
+      std::fprintf(stdout,
+                   "srtgw: created user 'admin' with password %s\n"
+                   "srtgw: it is shown only this once; change it with PATCH /api/v1/users/1\n",
+                   made->c_str());
+      std::fflush(stdout);
+    }
+  }
+
   engine::EngineConfig ecfg;
   ecfg.srt_workers = cfg.workers;
   ecfg.stats_interval_ms = cfg.stats_interval_ms;
@@ -137,21 +192,25 @@ int runServe(const ServeConfig& cfg) {
   api::Router router;
   api::addRestRoutes(router, &service, &events, &hub);
   api::addWebhookRoutes(router, &webhooks);
+  api::addAuthRoutes(router, &auth, api::AuthRoutesConfig{});
+  const api::AuthGate gate(auth, router, api::AuthGateConfig{cfg.metrics_public});
   api::HttpServerConfig hcfg;
   hcfg.listen = cfg.listen;
   hcfg.threads = cfg.http_threads;
+  hcfg.idle_timeout_s = cfg.http_timeout_s;
   hcfg.ws_path = "/api/v1/ws";
   hcfg.ws_hub = &hub;
+  hcfg.ws_guard = [&gate](const api::HttpRequest& req) { return gate.checkWebSocket(req); };
   // The console answers what no API route knows, outside /api/.
   const api::StaticFiles console(cfg.webDir());
   if (!console.available()) {
     spdlog::warn("web console not found in {} (no index.html): / answers 404", console.root());
   }
-  api::HttpServer http(hcfg, [&router, &console](const api::HttpRequest& req) {
+  api::HttpServer http(hcfg, [&router, &console, &gate](const api::HttpRequest& req) {
     if (api::isConsolePath(req.path) && !router.knows(req.path)) {
-      return console.serve(req);
+      return console.serve(req);  // public: the console's files hold no data
     }
-    return router.dispatch(req);
+    return gate.handle(req);
   });
   if (auto r = http.start(); !r) {
     spdlog::critical("{}", r.error().message);

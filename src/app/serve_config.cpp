@@ -40,6 +40,13 @@ core::Result<void> loadConfigFile(const std::string& path, ServeConfig& cfg) {
       }
       return wrong(fmt::format("a whole number from {} to {}", lo, hi).c_str());
     };
+    auto flag = [&](bool& dst) -> core::Result<void> {
+      if (auto v = node.value<bool>()) {
+        dst = *v;
+        return core::ok();
+      }
+      return wrong("true or false");
+    };
     core::Result<void> r;
     if (key == "listen") r = str(cfg.listen);
     else if (key == "data_dir") r = str(cfg.data_dir);
@@ -49,6 +56,8 @@ core::Result<void> loadConfigFile(const std::string& path, ServeConfig& cfg) {
     else if (key == "http_threads") r = num(cfg.http_threads, 1, 64);
     else if (key == "stats_interval_ms") r = num(cfg.stats_interval_ms, 100, 60000);
     else if (key == "max_events") r = num(cfg.max_events, 10, 10000000);
+    else if (key == "metrics_public") r = flag(cfg.metrics_public);
+    else if (key == "http_timeout_s") r = num(cfg.http_timeout_s, 1, 3600);
     else if (key == "web_dir") r = str(cfg.web_dir);
     else {
       return core::makeError(core::Errc::kInvalidArgument,
@@ -64,9 +73,9 @@ core::Result<void> loadConfigFile(const std::string& path, ServeConfig& cfg) {
 std::string describe(const ServeConfig& c) {
   return fmt::format(
       "listen={} data_dir={} db={} log_level={} workers={} http_threads={} stats_interval_ms={} "
-      "max_events={} config={} web_dir={}",
+      "max_events={} http_timeout_s={} metrics_public={} config={} web_dir={}",
       c.listen, c.data_dir, c.dbPath(), c.log_level, c.workers, c.http_threads,
-      c.stats_interval_ms, c.max_events, c.config_file.empty() ? "(none)" : c.config_file,
+      c.stats_interval_ms, c.max_events, c.http_timeout_s, c.metrics_public, c.config_file.empty() ? "(none)" : c.config_file,
       c.webDir());
 }
 

@@ -65,6 +65,37 @@ CREATE TABLE webhooks (
     Migration{3, R"sql(
 ALTER TABLE webhooks ADD COLUMN name TEXT NOT NULL DEFAULT '';
 )sql"},
+    // Users, their login sessions, and API tokens. Passwords are argon2id strings; tokens
+    // are stored as SHA-256 hashes only (a token is shown once, when it is made).
+    Migration{4, R"sql(
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  username      TEXT    NOT NULL UNIQUE,
+  role          TEXT    NOT NULL,
+  password_hash TEXT    NOT NULL,
+  created_ms    INTEGER NOT NULL,
+  updated_ms    INTEGER NOT NULL
+);
+CREATE TABLE sessions (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  user_id    INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+  hash       TEXT    NOT NULL UNIQUE,
+  created_ms INTEGER NOT NULL,
+  expires_ms INTEGER NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE TABLE api_tokens (
+  id           INTEGER PRIMARY KEY AUTOINCREMENT,
+  name         TEXT    NOT NULL,
+  role         TEXT    NOT NULL,
+  hash         TEXT    NOT NULL UNIQUE,
+  prefix       TEXT    NOT NULL,
+  created_by   TEXT    NOT NULL,
+  created_ms   INTEGER NOT NULL,
+  expires_ms   INTEGER NOT NULL DEFAULT 0,
+  last_used_ms INTEGER NOT NULL DEFAULT 0
+);
+)sql"},
 };
 
 constexpr bool numberedFromOne() {

@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 #include <set>
 
+#include "api/auth_routes.hpp"
 #include "api/rest_routes.hpp"
 #include "api/webhook_routes.hpp"
 
@@ -16,6 +17,7 @@ TEST(OpenApi, EveryRouteIsDocumentedAndEveryDocumentedRouteExists) {
   Router router;
   addRestRoutes(router, nullptr, nullptr, nullptr);
   addWebhookRoutes(router, nullptr);
+  addAuthRoutes(router, nullptr, {});
   std::set<std::pair<std::string, std::string>> served;
   for (const auto& [method, pattern] : router.routes()) {
     served.insert({method, pattern});
