@@ -10,7 +10,8 @@ namespace {
 constexpr engine::StreamState kStates[] = {
     engine::StreamState::kStopped,   engine::StreamState::kListening,
     engine::StreamState::kConnecting, engine::StreamState::kConnected,
-    engine::StreamState::kReconnecting, engine::StreamState::kError};
+    engine::StreamState::kStalled,   engine::StreamState::kReconnecting,
+    engine::StreamState::kError};
 
 class Writer {
  public:

@@ -343,11 +343,14 @@ std::optional<StreamDoc> parseStreamDoc(StreamKind kind, const json& body,
   if (is_srt) {
     readSrtOptions(r, ep.srt);
     readFec(r, body, ep.srt, errors);
+    if (auto v = r.integer("stall_timeout_ms", 100, 60000)) {
+      ep.stall_timeout_ms = static_cast<int>(*v);
+    }
   } else {
     for (const char* key :
          {"latency_ms", "rcv_latency_ms", "peer_latency_ms", "passphrase", "pbkeylen", "stream_id",
           "max_bw", "input_bw", "overhead_pct", "fec", "tlpktdrop", "conn_timeout_ms",
-          "peer_idle_timeout_ms", "payload_size"}) {
+          "peer_idle_timeout_ms", "payload_size", "stall_timeout_ms"}) {
       r.forbid(key, "to UDP");
     }
   }

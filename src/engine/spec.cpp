@@ -81,6 +81,12 @@ core::Result<void> EndpointSpec::validate(bool is_input) const {
                                  max_clients),
                      "max_clients");
   }
+  if (stall_timeout_ms != 0 && (stall_timeout_ms < 100 || stall_timeout_ms > 60000)) {
+    return makeError(Errc::kInvalidArgument,
+                     fmt::format("stall_timeout_ms must be between 100 and 60000, got {}",
+                                 stall_timeout_ms),
+                     "stall_timeout_ms");
+  }
   if (is_srt) {
     return srt.validate();
   }

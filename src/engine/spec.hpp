@@ -35,6 +35,7 @@ struct EndpointSpec {
   int tos = -1;                 // UDP output
   int udp_buffer = 0;           // UDP socket buffer in bytes (0 = srtgw's default, 8 MiB)
   int max_clients = 0;          // SRT listener output (0 = kDefaultMaxClients)
+  int stall_timeout_ms = 0;     // SRT: no progress this long = stalled (0 = 1000 ms)
   srt::SrtOptions srt;
 
   /// Checks the whole spec; the error's field names what is wrong.

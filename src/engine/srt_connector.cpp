@@ -4,6 +4,7 @@
 
 #include "core/clock.hpp"
 #include "core/log.hpp"
+#include <fmt/format.h>
 #include "net/address.hpp"
 #include "srt/epoll.hpp"
 
@@ -29,6 +30,7 @@ core::Result<void> SrtConnector::start() {
   }
   running_ = true;
   backoff_ms_ = 0;
+  redial_grace_ms_ = stallTimeoutMs(spec_.stall_timeout_ms);
   worker_.addTicker(this);
   attempt();
   return core::ok();
@@ -51,6 +53,7 @@ void SrtConnector::closeSocket() {
     sock_.close();
   }
   connected_ = false;
+  stalled_ = false;
 }
 
 void SrtConnector::attempt() {
@@ -102,7 +105,7 @@ void SrtConnector::failed(std::string reason, bool rejected) {
   retry_at_ms_ = core::steadyNowMs() + backoff_ms_;
 }
 
-void SrtConnector::lost(const char* why) {
+void SrtConnector::lost(std::string why) {
   if (!connected_) {
     return;
   }
@@ -110,7 +113,7 @@ void SrtConnector::lost(const char* why) {
   if (!running_) {
     return;
   }
-  status_.set(StreamState::kReconnecting, why);
+  status_.set(StreamState::kReconnecting, std::move(why));
   backoff_ms_ = 0;
   retry_at_ms_ = core::steadyNowMs();  // a connection that worked is retried at once
 }
@@ -126,6 +129,12 @@ void SrtConnector::onSrtEvent(srt::SocketId sock, int events) {
       counters_.connects.add(1);
       counters_.data_socket.store(sock_.id(), std::memory_order_release);
       worker_.rewatch(sock_.id(), srt::kEventIn | srt::kEventErr);
+      const int64_t now = core::steadyNowMs();
+      progress_at_connect_ = receiving_ ? counters_.packets.get() : 0;
+      stall_.reset(now, progress_at_connect_,
+                   receiving_ ? redial_grace_ms_ : stallTimeoutMs(spec_.stall_timeout_ms));
+      stalled_ = false;
+      next_stall_check_ms_ = now + kStallCheckMs;
       auto peer = net::formatAddress(remote_);
       status_.set(StreamState::kConnected, {}, peer);
       owner_.onConnected(sock_.id());
@@ -159,6 +168,55 @@ void SrtConnector::onSrtEvent(srt::SocketId sock, int events) {
 void SrtConnector::onTick(int64_t now_ms) {
   if (running_ && !sock_.valid() && retry_at_ms_ >= 0 && now_ms >= retry_at_ms_) {
     attempt();
+  }
+  if (connected_ && now_ms >= next_stall_check_ms_) {
+    checkStall(now_ms);
+  }
+}
+
+void SrtConnector::checkStall(int64_t now_ms) {
+  next_stall_check_ms_ = now_ms + kStallCheckMs;
+  const int64_t timeout = stallTimeoutMs(spec_.stall_timeout_ms);
+  uint64_t progress = 0;
+  bool owed = true;
+  if (receiving_) {
+    progress = counters_.packets.get();
+  } else {
+    srt::AckProgress ack;
+    if (!srt::readAckProgress(sock_.id(), ack)) {
+      return;  // the socket broke; its epoll event reports it
+    }
+    progress = static_cast<uint64_t>(ack.acks_received);
+    owed = ack.unacked_packets > 0;
+  }
+  switch (stall_.update(now_ms, progress, owed, timeout)) {
+    case StallDetector::Verdict::kFlowing:
+      if (stalled_) {
+        stalled_ = false;
+        status_.set(StreamState::kConnected);
+      }
+      break;
+    case StallDetector::Verdict::kStalled:
+      if (!stalled_) {
+        stalled_ = true;
+        const int64_t quiet = stall_.quietMs(now_ms);
+        status_.set(StreamState::kStalled,
+                    receiving_ ? fmt::format("no data for {} ms", quiet)
+                               : fmt::format("nothing acknowledged for {} ms", quiet));
+      }
+      break;
+    case StallDetector::Verdict::kDead: {
+      const int64_t quiet = stall_.quietMs(now_ms);
+      if (receiving_) {
+        // A redial that brought nothing may face an idle but alive source: wait longer
+        // before the next one. One that brought data starts again from the timeout.
+        redial_grace_ms_ = progress == progress_at_connect_
+                               ? nextRedialGrace(redial_grace_ms_, timeout)
+                               : timeout;
+      }
+      lost(fmt::format("stalled for {} ms; redialling", quiet));
+      break;
+    }
   }
 }
 

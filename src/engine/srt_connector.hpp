@@ -6,6 +6,7 @@
 #include <netinet/in.h>
 
 #include "engine/spec.hpp"
+#include "engine/stall_detector.hpp"
 #include "engine/srt_worker.hpp"
 #include "engine/status.hpp"
 #include "srt/socket.hpp"
@@ -38,8 +39,9 @@ class SrtConnector final : public SrtHandler {
   core::Result<void> start();
   /// Worker thread.
   void stop();
-  /// Worker thread: the owner saw the connection break (a read or send failed).
-  void lost(const char* why);
+  /// Worker thread: the owner saw the connection break (a read or send failed), or it
+  /// stalled for too long.
+  void lost(std::string why);
 
   void onSrtEvent(srt::SocketId sock, int events) override;
   void onTick(int64_t now_ms) override;
@@ -48,6 +50,7 @@ class SrtConnector final : public SrtHandler {
   void attempt();
   void closeSocket();
   void failed(std::string reason, bool rejected);
+  void checkStall(int64_t now_ms);
 
   SrtWorker& worker_;
   const EndpointSpec& spec_;
@@ -65,6 +68,15 @@ class SrtConnector final : public SrtHandler {
   bool running_ = false;
   int64_t retry_at_ms_ = -1;
   int backoff_ms_ = 0;
+  // Stall detection (see stall_detector.hpp): a receiver watches its packet counter, a
+  // sender the ACKs it gets back. A stalled connection is closed and redialled after a
+  // grace, because a restarted peer does not know it and would ignore it until libsrt's
+  // peer idle timeout (5 s) broke it.
+  StallDetector stall_;
+  bool stalled_ = false;
+  int64_t next_stall_check_ms_ = 0;
+  uint64_t progress_at_connect_ = 0;
+  int64_t redial_grace_ms_ = 0;  // receivers: grows while redials bring no data
 };
 
 }  // namespace srtgw::engine

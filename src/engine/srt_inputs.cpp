@@ -1,5 +1,8 @@
 #include "engine/srt_inputs.hpp"
 
+#include <fmt/format.h>
+
+#include "core/clock.hpp"
 #include "engine/srt_reader.hpp"
 #include "net/address.hpp"
 #include "srt/epoll.hpp"
@@ -57,11 +60,13 @@ core::Result<void> SrtListenerInput::startOnWorker() {
     return core::makeError(core::Errc::kSrt, "cannot watch the listening socket");
   }
   status_.set(StreamState::kListening);
+  worker_.addTicker(this);
   return core::ok();
 }
 
 void SrtListenerInput::stopOnWorker() {
-  dropPublisher(nullptr);
+  worker_.removeTicker(this);
+  dropPublisher({});
   if (listener_.valid()) {
     worker_.unwatch(listener_.id());
     listener_.close();
@@ -71,7 +76,9 @@ void SrtListenerInput::stopOnWorker() {
 int SrtListenerInput::onConnectRequest(const sockaddr_storage& peer,
                                        std::string_view stream_id) noexcept {
   // One publisher at a time: a second one is told why, before its handshake completes.
-  if (has_publisher_.load(std::memory_order_acquire)) {
+  // A stalled publisher gives way (see publisher_stalled_).
+  if (has_publisher_.load(std::memory_order_acquire) &&
+      !publisher_stalled_.load(std::memory_order_acquire)) {
     counters_.rejected.addShared(1);
     try {
       status_.emit("rejected", "a publisher is already connected", net::formatAddress(peer),
@@ -94,11 +101,18 @@ void SrtListenerInput::onSrtEvent(srt::SocketId sock, int events) {
         return;
       }
       if (publisher_.valid()) {
-        counters_.rejected.addShared(1);  // raced past the gate; closed here
-        return;
+        if (!publisher_stalled_.load(std::memory_order_acquire)) {
+          counters_.rejected.addShared(1);  // raced past the gate; closed here
+          return;
+        }
+        dropPublisher(fmt::format("replaced by a new publisher after {} ms without data",
+                                  stall_.quietMs(core::steadyNowMs())));
       }
       publisher_ = std::move(*accepted);
       has_publisher_.store(true, std::memory_order_release);
+      publisher_stalled_.store(false, std::memory_order_release);
+      next_stall_check_ms_ = core::steadyNowMs() + kStallCheckMs;
+      stall_.reset(core::steadyNowMs(), counters_.packets.get(), 0);
       worker_.watch(publisher_.id(), srt::kEventIn | srt::kEventErr, this);
       counters_.data_socket.store(publisher_.id(), std::memory_order_release);
       counters_.connects.add(1);
@@ -130,7 +144,27 @@ void SrtListenerInput::onSrtEvent(srt::SocketId sock, int events) {
   }
 }
 
-void SrtListenerInput::dropPublisher(const char* why) {
+void SrtListenerInput::onTick(int64_t now_ms) {
+  if (!publisher_.valid() || now_ms < next_stall_check_ms_) {
+    return;
+  }
+  next_stall_check_ms_ = now_ms + kStallCheckMs;
+  const int64_t timeout = stallTimeoutMs(spec_.endpoint.stall_timeout_ms);
+  // No grace to kDead here: a stalled publisher stays until a new one replaces it.
+  const auto verdict = stall_.update(now_ms, counters_.packets.get(), true, timeout);
+  const bool stalled = verdict != StallDetector::Verdict::kFlowing;
+  if (stalled == publisher_stalled_.load(std::memory_order_relaxed)) {
+    return;
+  }
+  publisher_stalled_.store(stalled, std::memory_order_release);
+  if (stalled) {
+    status_.set(StreamState::kStalled, fmt::format("no data for {} ms", stall_.quietMs(now_ms)));
+  } else {
+    status_.set(StreamState::kConnected);
+  }
+}
+
+void SrtListenerInput::dropPublisher(const std::string& why) {
   if (!publisher_.valid()) {
     return;
   }
@@ -138,7 +172,8 @@ void SrtListenerInput::dropPublisher(const char* why) {
   worker_.unwatch(publisher_.id());
   publisher_.close();
   has_publisher_.store(false, std::memory_order_release);
-  if (why != nullptr) {
+  publisher_stalled_.store(false, std::memory_order_release);
+  if (!why.empty()) {
     // Keeps listening: the next publisher may connect at once.
     status_.set(StreamState::kListening, why);
   }

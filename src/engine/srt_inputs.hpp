@@ -6,6 +6,7 @@
 
 #include "engine/input.hpp"
 #include "engine/srt_connector.hpp"
+#include "engine/stall_detector.hpp"
 #include "engine/srt_worker.hpp"
 
 namespace srtgw::engine {
@@ -24,13 +25,20 @@ class SrtListenerInput final : public Input, private SrtHandler, private srt::Li
   core::Result<void> startOnWorker();
   void stopOnWorker();
   void onSrtEvent(srt::SocketId sock, int events) override;
-  void dropPublisher(const char* why);
+  void onTick(int64_t now_ms) override;
+  void dropPublisher(const std::string& why);
   int onConnectRequest(const sockaddr_storage& peer, std::string_view stream_id) noexcept override;
 
   SrtWorker& worker_;
   srt::Socket listener_;   // worker thread only
   srt::Socket publisher_;  // worker thread only
   std::atomic<bool> has_publisher_{false};
+  // A stalled publisher is not dropped on its own (it may be alive and merely quiet), but a
+  // new publisher may replace it: a restarted one would otherwise be refused until libsrt's
+  // peer idle timeout (5 s) broke the old connection.
+  std::atomic<bool> publisher_stalled_{false};
+  StallDetector stall_;              // worker thread only
+  int64_t next_stall_check_ms_ = 0;  // worker thread only
   bool started_ = false;   // control thread only
 };
 

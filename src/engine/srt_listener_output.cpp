@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include <fmt/format.h>
+
 #include "core/clock.hpp"
 #include "net/address.hpp"
 #include "srt/epoll.hpp"
@@ -15,6 +17,8 @@ SrtListenerOutput::SrtListenerOutput(OutputSpec spec, SrtWorker& manager, const 
       capacity_(spec_.endpoint.max_clients > 0 ? spec_.endpoint.max_clients : kDefaultMaxClients),
       slots_(std::make_unique<Slot[]>(static_cast<size_t>(capacity_))),
       owned_(static_cast<size_t>(capacity_)),
+      stall_(static_cast<size_t>(capacity_)),
+      slot_stalled_(static_cast<size_t>(capacity_), 0),
       info_(static_cast<size_t>(capacity_)) {}
 
 SrtListenerOutput::~SrtListenerOutput() { stop(); }
@@ -61,10 +65,12 @@ core::Result<void> SrtListenerOutput::startOnWorker() {
     return core::makeError(core::Errc::kSrt, "cannot watch the listening socket");
   }
   status_.set(StreamState::kListening);
+  manager_.addTicker(this);
   return core::ok();
 }
 
 void SrtListenerOutput::stopOnWorker() {
+  manager_.removeTicker(this);
   for (int i = 0; i < capacity_; ++i) {
     if (owned_[static_cast<size_t>(i)].valid()) {
       removeClient(i, "output stopped");
@@ -155,6 +161,8 @@ void SrtListenerOutput::acceptOne() {
     s.packets.reset();
     s.bytes.reset();
     s.dropped.reset();
+    const int64_t timeout = stallTimeoutMs(spec_.endpoint.stall_timeout_ms);
+    stall_[static_cast<size_t>(slot)].reset(core::steadyNowMs(), 0, timeout);
     owned_[static_cast<size_t>(slot)] = std::move(*accepted);
     slot_of_[id] = slot;
     manager_.watch(id, srt::kEventIn | srt::kEventErr, this);
@@ -189,12 +197,59 @@ void SrtListenerOutput::removeClient(int slot, const char* why) {
   manager_.unwatch(owned.id());
   owned.close();
   clients_.fetch_sub(1, std::memory_order_relaxed);
+  if (slot_stalled_[static_cast<size_t>(slot)] != 0) {
+    slot_stalled_[static_cast<size_t>(slot)] = 0;
+    --stalled_clients_;
+  }
   updateState();
 }
 
 void SrtListenerOutput::updateState() {
   const int n = clients_.load(std::memory_order_relaxed);
-  status_.set(n > 0 ? StreamState::kConnected : StreamState::kListening);
+  if (n == 0) {
+    status_.set(StreamState::kListening);
+  } else if (stalled_clients_ >= n) {
+    status_.set(StreamState::kStalled,
+                n == 1 ? "the client acknowledges nothing" : "no client acknowledges anything");
+  } else {
+    status_.set(StreamState::kConnected);
+  }
+}
+
+void SrtListenerOutput::onTick(int64_t now_ms) {
+  if (now_ms < next_stall_check_ms_ || clients_.load(std::memory_order_relaxed) == 0) {
+    return;
+  }
+  next_stall_check_ms_ = now_ms + kStallCheckMs;
+  const int64_t timeout = stallTimeoutMs(spec_.endpoint.stall_timeout_ms);
+  bool changed = false;
+  for (int i = 0; i < capacity_; ++i) {
+    const auto idx = static_cast<size_t>(i);
+    if (!owned_[idx].valid()) {
+      continue;
+    }
+    srt::AckProgress ack;
+    if (!srt::readAckProgress(owned_[idx].id(), ack)) {
+      continue;  // broken: its epoll event removes it
+    }
+    const auto verdict = stall_[idx].update(now_ms, static_cast<uint64_t>(ack.acks_received),
+                                            ack.unacked_packets > 0, timeout);
+    if (verdict == StallDetector::Verdict::kDead) {
+      removeClient(i, fmt::format("stalled: nothing acknowledged for {} ms",
+                                  stall_[idx].quietMs(now_ms))
+                          .c_str());
+      continue;
+    }
+    const char stalled = verdict == StallDetector::Verdict::kStalled ? 1 : 0;
+    if (stalled != slot_stalled_[idx]) {
+      slot_stalled_[idx] = stalled;
+      stalled_clients_ += stalled != 0 ? 1 : -1;
+      changed = true;
+    }
+  }
+  if (changed) {
+    updateState();
+  }
 }
 
 void SrtListenerOutput::send(net::DatagramBatch& batch) noexcept {

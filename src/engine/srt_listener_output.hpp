@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "engine/output.hpp"
+#include "engine/stall_detector.hpp"
 #include "engine/srt_worker.hpp"
 #include "srt/socket.hpp"
 
@@ -48,6 +49,7 @@ class SrtListenerOutput final : public Output, private SrtHandler, private srt::
   core::Result<void> startOnWorker();
   void stopOnWorker();
   void onSrtEvent(srt::SocketId sock, int events) override;
+  void onTick(int64_t now_ms) override;
   void acceptOne();
   void removeClient(int slot, const char* why);
   void updateState();
@@ -64,6 +66,13 @@ class SrtListenerOutput final : public Output, private SrtHandler, private srt::
   srt::Socket listener_;
   std::vector<srt::Socket> owned_;  // per slot
   std::unordered_map<srt::SocketId, int> slot_of_;
+  // Stall detection per subscriber, on its ACKs: a subscriber that acknowledges nothing for
+  // the stall timeout is stalled; for twice that, it is removed (its socket would otherwise
+  // live until libsrt's peer idle timeout, 5 s). The output is stalled when all are.
+  std::vector<StallDetector> stall_;   // per slot
+  std::vector<char> slot_stalled_;     // per slot
+  int stalled_clients_ = 0;
+  int64_t next_stall_check_ms_ = 0;
 
   mutable std::mutex info_mu_;
   std::vector<ClientInfo> info_;  // per slot, guarded by info_mu_

@@ -8,6 +8,7 @@ const char* toString(StreamState s) {
     case StreamState::kListening: return "listening";
     case StreamState::kConnecting: return "connecting";
     case StreamState::kConnected: return "connected";
+    case StreamState::kStalled: return "stalled";
     case StreamState::kReconnecting: return "reconnecting";
     case StreamState::kError: return "error";
   }

@@ -10,7 +10,9 @@
 
 namespace srtgw::engine {
 
-enum class StreamState { kStopped, kListening, kConnecting, kConnected, kReconnecting, kError };
+// kStalled: connected, but nothing flows (no data in, or nothing acknowledged out) for the
+// endpoint's stall timeout; back to kConnected as soon as it flows again.
+enum class StreamState { kStopped, kListening, kConnecting, kConnected, kStalled, kReconnecting, kError };
 const char* toString(StreamState s);
 
 struct ClientStats {

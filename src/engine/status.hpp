@@ -27,12 +27,15 @@ class Status {
     {
       std::lock_guard lock(mu_);
       changed = state != state_ || message != message_;
-      if (state == StreamState::kConnected && state_ != StreamState::kConnected) {
+      // A stall is part of a connection: it keeps its start time and its peer.
+      const bool live = state == StreamState::kConnected || state == StreamState::kStalled;
+      const bool was_live = state_ == StreamState::kConnected || state_ == StreamState::kStalled;
+      if (live && !was_live) {
         since_ms_ = core::steadyNowMs();
       }
       state_ = state;
       message_ = message;
-      if (!peer.empty() || state != StreamState::kConnected) {
+      if (!peer.empty() || !live) {
         peer_ = peer;
       }
     }
@@ -56,7 +59,8 @@ class Status {
     out.state = state_;
     out.error_message = message_;
     out.peer = peer_;
-    out.uptime_ms = state_ == StreamState::kConnected ? core::steadyNowMs() - since_ms_ : 0;
+    const bool live = state_ == StreamState::kConnected || state_ == StreamState::kStalled;
+    out.uptime_ms = live ? core::steadyNowMs() - since_ms_ : 0;
     out.local_port = local_port_.load(std::memory_order_relaxed);
   }
   StreamState state() const {

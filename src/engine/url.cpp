@@ -64,6 +64,12 @@ core::Result<void> applySrtKey(EndpointSpec& spec, std::string_view key, const s
     spec.max_clients = *n;
     return core::ok();
   }
+  if (key == "stalltimeo") {
+    auto n = parseInt(key, value, 100, 60000);
+    if (!n) return n.error();
+    spec.stall_timeout_ms = *n;
+    return core::ok();
+  }
   return srt::setOptionFromUrl(spec.srt, key, value);
 }
 

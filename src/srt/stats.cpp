@@ -43,6 +43,16 @@ SrtLinkStats mapLinkStats(const SRT_TRACEBSTATS& s) {
   return o;
 }
 
+bool readAckProgress(SocketId s, AckProgress& out) {
+  SRT_TRACEBSTATS raw{};
+  if (srt_bstats(s, &raw, 0) == SRT_ERROR) {
+    return false;
+  }
+  out.acks_received = raw.pktRecvACKTotal;
+  out.unacked_packets = raw.pktSndBuf;
+  return true;
+}
+
 core::Result<SrtLinkStats> readLinkStats(SocketId s) {
   SRT_TRACEBSTATS raw{};
   if (srt_bstats(s, &raw, 0) == SRT_ERROR) {

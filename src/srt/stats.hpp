@@ -47,6 +47,16 @@ struct SrtLinkStats {
   bool operator==(const SrtLinkStats&) const = default;
 };
 
+/// What a sender needs to see whether its peer still answers.
+struct AckProgress {
+  int64_t acks_received = 0;    // ACKs from the peer since the connection began
+  int64_t unacked_packets = 0;  // packets in the send buffer, waiting for an ACK
+};
+
+/// Any thread: reads the ACK progress of a sending socket (false when the socket is gone).
+/// No allocation: it is called from worker ticks.
+bool readAckProgress(SocketId s, AckProgress& out);
+
 /// Any thread: reads libsrt's cumulative statistics of one socket.
 core::Result<SrtLinkStats> readLinkStats(SocketId s);
 
