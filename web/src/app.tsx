@@ -1,7 +1,7 @@
 import { useEffect } from 'preact/hooks';
 import { auth, checkAuth, logout } from './lib/api';
 import { match, navigate, path } from './lib/router';
-import { feed, startFeeds } from './lib/store';
+import { feed, reconnectFeed, startFeeds } from './lib/store';
 import { Link } from './components/link';
 import { Dashboard } from './pages/dashboard';
 import { StreamFormPage } from './pages/stream_form';
@@ -54,6 +54,7 @@ export function App() {
       <LoginPage
         onLoggedIn={() => {
           startFeeds();
+          reconnectFeed();
           if (path.value === '/login') navigate('/', true);
         }}
       />

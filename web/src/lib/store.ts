@@ -111,6 +111,13 @@ function connect(): void {
   };
 }
 
+/** After a login: reconnect at once (the upgrade now carries the session cookie). */
+export function reconnectFeed(): void {
+  retryMs = 1000;
+  if (ws) ws.close();
+  void refreshStatus();
+}
+
 /** Starts the feed and the status refresh once (after authentication is known). */
 export function startFeeds(): void {
   if (started) return;

@@ -129,6 +129,7 @@ function Charts({ kind, id }: { kind: Kind; id: number }) {
           { label: 'retransmitted', color: '#b58cff', values: h.retrans },
         ]}
         format={(v) => (v == null ? NONE : formatCount(v))}
+        integer
       />
       <Chart title={kind === 'input' ? 'Receive buffer' : 'Send buffer'} x={h.t} series={[{ label: 'buffer', color: '#3ecf8e', values: h.buffer, fill: true }]} format={(v) => formatMs(v)} />
     </div>
