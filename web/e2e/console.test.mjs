@@ -150,7 +150,9 @@ test('the console creates, watches, edits and deletes a stream', { timeout: 9000
     page.getByRole('heading', { name: 'Streams' }).waitFor().then(() => 'dashboard'),
     page.getByLabel('Username').waitFor().then(() => 'login'),
   ]);
-  if (first === 'login') {
+  // Authentication (#7) is on: the console must ask for a login first.
+  assert.equal(first, 'login', 'the console showed data without a login');
+  {
     await shot(page, '00-login');
     await page.getByLabel('Username').fill('admin');
     await page.getByLabel('Password').fill(ADMIN_PASSWORD);
@@ -276,6 +278,13 @@ test('the console creates, watches, edits and deletes a stream', { timeout: 9000
 
   assert.deepEqual(foreign, [], 'requests left the gateway (air-gapped console)');
   assert.deepEqual(consoleErrors.filter((e) => !/status of 4\d\d/.test(e)), [], 'browser console errors');
+
+  // 9. Log out: back to the login page, and the API says 401 without the session.
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByLabel('Username').waitFor();
+  const after = await page.evaluate(async () => (await fetch('/api/v1/status')).status);
+  assert.equal(after, 401);
+
   passed = true;
   t.diagnostic(`whole run ${Date.now() - started} ms`);
 });

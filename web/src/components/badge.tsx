@@ -1,6 +1,6 @@
 import { formatTsHealth } from '../lib/format';
 
-const STATES = new Set(['stopped', 'listening', 'connecting', 'connected', 'reconnecting', 'error']);
+const STATES = new Set(['stopped', 'listening', 'connecting', 'connected', 'stalled', 'reconnecting', 'error']);
 
 /** A stream's state as a coloured badge; the text is the state itself (never colour alone). */
 export function StateBadge({ state, title }: { state?: string; title?: string }) {

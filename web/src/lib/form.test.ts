@@ -12,6 +12,8 @@ describe('stream form model', () => {
     expect(applicableFields('input', 'srt', 'caller').has('local_port')).toBe(true);
     expect(applicableFields('input', 'srt', 'rendezvous').has('listen_port')).toBe(true);
     expect(applicableFields('input', 'srt', 'rendezvous').has('local_port')).toBe(false);
+    expect(applicableFields('output', 'srt', 'caller').has('stall_timeout_ms')).toBe(true);
+    expect(applicableFields('output', 'udp', 'listener').has('stall_timeout_ms')).toBe(false);
   });
 
   it('a create body carries only applicable, filled fields; numbers as numbers', () => {

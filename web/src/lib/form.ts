@@ -38,6 +38,7 @@ export interface FormValues {
   conn_timeout_ms: string;
   peer_idle_timeout_ms: string;
   payload_size: string;
+  stall_timeout_ms: string;
   fec_enabled: boolean;
   fec_cols: string;
   fec_rows: string;
@@ -77,6 +78,7 @@ export function emptyForm(_kind: Kind, type: StreamType = 'srt'): FormValues {
     conn_timeout_ms: '',
     peer_idle_timeout_ms: '',
     payload_size: '',
+    stall_timeout_ms: '',
     fec_enabled: false,
     fec_cols: '',
     fec_rows: '',
@@ -89,13 +91,13 @@ export function emptyForm(_kind: Kind, type: StreamType = 'srt'): FormValues {
 export const INTEGER_FIELDS = [
   'input_id', 'listen_port', 'local_port', 'ttl', 'tos', 'max_clients', 'latency_ms',
   'rcv_latency_ms', 'peer_latency_ms', 'pbkeylen', 'max_bw', 'input_bw', 'overhead_pct',
-  'conn_timeout_ms', 'peer_idle_timeout_ms', 'payload_size',
+  'conn_timeout_ms', 'peer_idle_timeout_ms', 'payload_size', 'stall_timeout_ms',
 ] as const;
 
 export const SRT_OPTION_FIELDS = [
   'latency_ms', 'rcv_latency_ms', 'peer_latency_ms', 'passphrase', 'pbkeylen', 'stream_id',
   'max_bw', 'input_bw', 'overhead_pct', 'tlpktdrop', 'conn_timeout_ms', 'peer_idle_timeout_ms',
-  'payload_size', 'fec',
+  'payload_size', 'fec', 'stall_timeout_ms',
 ] as const;
 
 /** Every config field a stream document may carry (what a merge patch may need to null). */

@@ -12,7 +12,7 @@ import { live, status, statusError, type InputDoc, type StreamDoc } from '../lib
 const nameFilter = signal('');
 const stateFilter = signal('');
 
-const STATES = ['connected', 'listening', 'connecting', 'reconnecting', 'error', 'stopped'];
+const STATES = ['connected', 'stalled', 'listening', 'connecting', 'reconnecting', 'error', 'stopped'];
 
 /** What a row shows: the live snapshot when there is one, else the last status. */
 export function figures(kind: Kind, doc: StreamDoc) {

@@ -108,6 +108,7 @@ const CONFIG_LABELS: [string, string, (v: unknown) => string][] = [
   ['conn_timeout_ms', 'Connect timeout', (v) => `${v} ms`],
   ['peer_idle_timeout_ms', 'Peer idle timeout', (v) => `${v} ms`],
   ['payload_size', 'Payload size', (v) => `${v} B`],
+  ['stall_timeout_ms', 'Stall timeout', (v) => `${v} ms`],
   ['ttl', 'TTL', String],
   ['tos', 'TOS', String],
   ['fec', 'FEC', (v) => JSON.stringify(v)],

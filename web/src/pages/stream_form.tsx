@@ -346,6 +346,7 @@ export function StreamFormPage({ kind, id }: { kind: Kind; id?: number }) {
               {text('conn_timeout_ms', 'Connect timeout (ms)', { numeric: true, placeholder: '3000' })}
               {text('peer_idle_timeout_ms', 'Peer idle timeout (ms)', { numeric: true, placeholder: '5000' })}
               {text('payload_size', 'Payload size (bytes)', { numeric: true, placeholder: '1316' })}
+              {text('stall_timeout_ms', 'Stall timeout (ms)', { numeric: true, placeholder: '1000', hint: 'No data for this long = stalled (100–60000)' })}
             </div>
           </fieldset>
         )}
