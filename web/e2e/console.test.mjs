@@ -160,6 +160,10 @@ test('the console creates, watches, edits and deletes a stream', { timeout: 9000
     await page.getByRole('heading', { name: 'Streams' }).waitFor();
   }
 
+  // Keyboard: the first Tab lands on the skip link, which moves focus to the content.
+  await page.keyboard.press('Tab');
+  assert.equal(await page.evaluate(() => document.activeElement?.textContent), 'Skip to content');
+
   // 1. An SRT listener input, filled by pasting a URL.
   await page.getByRole('link', { name: 'New input' }).click();
   await page.getByRole('heading', { name: 'New input' }).waitFor();
