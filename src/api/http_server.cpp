@@ -18,6 +18,7 @@
 
 #include "core/log.hpp"
 #include "core/named_thread.hpp"
+#include "api/url_decode.hpp"
 
 namespace srtgw::api {
 namespace {
@@ -27,53 +28,12 @@ namespace http = beast::http;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-std::string decodePercent(std::string_view in, bool plus_is_space) {
-  std::string out;
-  out.reserve(in.size());
-  auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-  };
-  for (size_t i = 0; i < in.size(); ++i) {
-    if (in[i] == '%' && i + 2 < in.size() && hex(in[i + 1]) >= 0 &&
-        hex(in[i + 2]) >= 0) {
-      out.push_back(static_cast<char>(hex(in[i + 1]) * 16 + hex(in[i + 2])));
-      i += 2;
-    } else if (plus_is_space && in[i] == '+') {
-      out.push_back(' ');
-    } else {
-      out.push_back(in[i]);
-    }
-  }
-  return out;
-}
-
 HttpRequest toRequest(const http::request<http::string_body>& r, const std::string& peer) {
   HttpRequest req;
   req.method = std::string(r.method_string());
   req.target = std::string(r.target());
   req.peer = peer;
-  const std::string target_str(r.target());
-  std::string_view target = target_str;
-  size_t q = target.find('?');
-  req.path = decodePercent(target.substr(0, q), false);
-  if (q != std::string_view::npos) {
-    std::string_view query = target.substr(q + 1);
-    size_t pos = 0;
-    while (pos <= query.size()) {
-      size_t amp = query.find('&', pos);
-      std::string_view part = query.substr(pos, amp == std::string_view::npos ? query.npos : amp - pos);
-      pos = amp == std::string_view::npos ? query.size() + 1 : amp + 1;
-      if (part.empty()) {
-        continue;
-      }
-      size_t eq = part.find('=');
-      req.query[decodePercent(part.substr(0, eq), true)] =
-          eq == std::string_view::npos ? "" : decodePercent(part.substr(eq + 1), true);
-    }
-  }
+  splitTarget(req.target, req.path, req.query);
   for (const auto& f : r) {
     std::string name(f.name_string());
     for (auto& c : name) {

@@ -112,7 +112,10 @@ HttpResponse problem(int status, const std::string& title, const std::string& de
     }
     j["errors"] = std::move(arr);
   }
-  return HttpResponse{status, "application/problem+json", j.dump(), {}};
+  // The detail may quote a request path that is not UTF-8 (/%ff): replace such bytes rather
+  // than throw, which would turn a 404 into a 500.
+  return HttpResponse{status, "application/problem+json",
+                      j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace), {}};
 }
 
 HttpResponse jsonResponse(int status, const std::string& body) {

@@ -13,6 +13,8 @@ using nlohmann::json;
 using engine::SrtMode;
 using engine::Transport;
 
+constexpr size_t kMaxNameLength = 128;
+
 // Reads typed fields from a JSON object, remembering which were looked at and recording
 // a field error for every wrong type or range.
 class Reader {
@@ -213,7 +215,7 @@ std::optional<StreamDoc> parseStreamDoc(StreamKind kind, const json& body,
   StreamDoc doc;
   auto& ep = doc.endpoint;
 
-  if (auto v = r.string("name", 128)) {
+  if (auto v = r.string("name", kMaxNameLength)) {
     if (v->empty()) {
       r.error("name", "must not be empty");
     }
@@ -374,7 +376,17 @@ std::optional<StreamDoc> parseStreamDoc(StreamKind kind, const json& body,
     return std::nullopt;
   }
   if (doc.name.empty()) {
+    // At most what a given name may be, or the stored document would fail validation when it
+    // is restored: a long host name makes a long "SRT Caller host:port". Cut on a UTF-8
+    // character boundary.
     doc.name = ep.describe();
+    if (doc.name.size() > kMaxNameLength) {
+      size_t cut = kMaxNameLength;
+      while (cut > 0 && (static_cast<unsigned char>(doc.name[cut]) & 0xC0) == 0x80) {
+        --cut;
+      }
+      doc.name.resize(cut);
+    }
   }
   doc.config = body;
   for (const char* k : {"name", "enabled", "id", "input_id", "passphrase_set"}) {

@@ -102,6 +102,9 @@ core::Result<void> applyUdpKey(EndpointSpec& spec, std::string_view key, const s
   return core::ok();
 }
 
+// Errors quote a URL only up to its query, which may carry a passphrase.
+std::string_view withoutQuery(std::string_view url) { return url.substr(0, url.find('?')); }
+
 }  // namespace
 
 std::string percentDecode(std::string_view text) {
@@ -127,7 +130,8 @@ core::Result<EndpointSpec> parseEndpointUrl(std::string_view url) {
   EndpointSpec spec;
   size_t sep = url.find("://");
   if (sep == std::string_view::npos) {
-    return bad(fmt::format("'{}' is not a URL: expected srt://host:port or udp://host:port", url));
+    return bad(fmt::format("'{}' is not a URL: expected srt://host:port or udp://host:port",
+                           withoutQuery(url)));
   }
   std::string scheme(url.substr(0, sep));
   std::transform(scheme.begin(), scheme.end(), scheme.begin(),
@@ -166,7 +170,8 @@ core::Result<EndpointSpec> parseEndpointUrl(std::string_view url) {
   } else {
     size_t colon = authority.rfind(':');
     if (colon == std::string_view::npos) {
-      return bad(fmt::format("missing port in '{}': expected host:port or :port", url), "port");
+      return bad(fmt::format("missing port in '{}': expected host:port or :port", withoutQuery(url)),
+                 "port");
     }
     host = authority.substr(0, colon);
     port_text = authority.substr(colon + 1);
@@ -192,7 +197,10 @@ core::Result<EndpointSpec> parseEndpointUrl(std::string_view url) {
     std::string_view key = pair.substr(0, eq);
     const std::string value =
         percentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1));
-    if (eq == std::string_view::npos || key.empty()) {
+    if (key.empty()) {
+      return bad("a query part has no key: expected key=value", "query");
+    }
+    if (eq == std::string_view::npos) {
       return bad(fmt::format("query part '{}' is not key=value", key), std::string(key));
     }
     auto r = spec.transport == Transport::kSrt ? applySrtKey(spec, key, value, mode_set)

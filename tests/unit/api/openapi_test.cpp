@@ -8,6 +8,7 @@
 
 #include "api/auth_routes.hpp"
 #include "api/rest_routes.hpp"
+#include "api/url_decode.hpp"
 #include "api/webhook_routes.hpp"
 
 namespace srtgw::api {
@@ -75,6 +76,42 @@ TEST(Router, MatchesParamsAndAnswers404And405) {
   EXPECT_EQ(res.status, 405);
   ASSERT_EQ(res.headers.size(), 1u);
   EXPECT_EQ(res.headers[0].second, "GET");
+}
+
+// Found by fuzz/fuzz_router.cpp: a path that is not UTF-8 once decoded (GET /%ff) made the
+// 404 problem body throw in json::dump, so the server answered 500 and logged an error.
+TEST(Router, APathThatIsNotUtf8GetsA404NotA500) {
+  Router r;
+  r.add("GET", "/a/{id}", [](const HttpRequest& req, const PathParams&) {
+    return problem(404, "Not Found", "no such resource: " + req.path);
+  });
+  HttpRequest req;
+  req.method = "GET";
+  for (const char* path : {"/\xff", "/a/\xc8\x92\x9a", "/a/\xc3"}) {
+    req.path = path;
+    HttpResponse res;
+    ASSERT_NO_THROW(res = r.dispatch(req)) << path;
+    EXPECT_EQ(res.status, 404) << path;
+    auto body = nlohmann::json::parse(res.body, nullptr, false);
+    ASSERT_FALSE(body.is_discarded()) << res.body;
+    EXPECT_EQ(body["status"], 404);
+  }
+  req.method = "POST";
+  req.path = "/a/\xff";
+  EXPECT_EQ(r.dispatch(req).status, 405);
+}
+
+TEST(UrlDecode, SplitsAndDecodesTheTarget) {
+  std::string path;
+  std::map<std::string, std::string> query;
+  splitTarget("/api/v1/a%20b%2Fc?x=1+2&flag&&y=%41%4&x=3", path, query);
+  EXPECT_EQ(path, "/api/v1/a b/c");
+  EXPECT_EQ(query.size(), 3u);
+  EXPECT_EQ(query["x"], "3");
+  EXPECT_EQ(query["flag"], "");
+  EXPECT_EQ(query["y"], "A%4");
+  EXPECT_EQ(decodePercent("a+b%", false), "a+b%");
+  EXPECT_EQ(decodePercent("%zz%2", true), "%zz%2");
 }
 
 }  // namespace

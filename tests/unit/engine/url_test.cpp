@@ -100,6 +100,27 @@ TEST(Url, BadUrlsGiveClearErrors) {
   }
 }
 
+// Found by fuzz/fuzz_url.cpp: "missing port" and "not a URL" quoted the whole URL, query and
+// passphrase included, and srtgw relay prints these errors.
+TEST(Url, ErrorsNeverQuoteThePassphrase) {
+  for (const char* url : {"srt://host?passphrase=correct-horse-battery",
+                          "srt:/host:1?passphrase=correct-horse-battery"}) {
+    auto r = parseEndpointUrl(url);
+    ASSERT_FALSE(r.ok()) << url;
+    EXPECT_EQ(r.error().message.find("correct-horse"), std::string::npos) << r.error().message;
+    EXPECT_NE(r.error().message.find("srt:"), std::string::npos) << r.error().message;
+  }
+}
+
+// Found by fuzz/fuzz_url.cpp: "srt://:9000?=5" answered "query part '' is not key=value"
+// with an empty field name.
+TEST(Url, AQueryPartWithoutAKeyIsNamed) {
+  auto r = parseEndpointUrl("srt://:9000?latency=200&=5");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().field, "query");
+  EXPECT_NE(r.error().message.find("no key"), std::string::npos) << r.error().message;
+}
+
 TEST(Url, PercentDecode) {
   EXPECT_EQ(percentDecode("a%20b%2Fc"), "a b/c");
   EXPECT_EQ(percentDecode("100%"), "100%");
