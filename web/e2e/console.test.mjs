@@ -98,6 +98,9 @@ async function colouredPixels(page, selector, rgb, tolerance = 40) {
 test('the console creates, watches, edits and deletes a stream', { timeout: 90000 }, async (t) => {
   assert.ok(fs.existsSync(BIN), `srtgw binary not found at ${BIN} (set SRTGW_BIN)`);
   assert.ok(fs.existsSync(CHROMIUM), `${CHROMIUM} not found: run scripts/install-deps.sh (Debian chromium)`);
+  const webDir = process.env.SRTGW_WEB_DIR || path.join(path.dirname(BIN), 'web');
+  assert.ok(fs.existsSync(path.join(webDir, 'index.html')),
+    `the console is not built in ${webDir}: build the srtgw_web target (make build) before this test`);
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'srtgw-console-'));
   const started = Date.now();
