@@ -201,6 +201,89 @@ void readFec(Reader& r, const json& body, srt::SrtOptions& o, std::vector<FieldE
   o.fec = fec;
 }
 
+// A list of stream ids: strings of 1 to 512 characters, at most 1000 of them.
+std::vector<std::string> readStreamIds(const json& v, const std::string& field, std::vector<FieldError>& errors) {
+  std::vector<std::string> out;
+  if (!v.is_array() || v.size() > 1000) {
+    errors.push_back({field, "must be an array of at most 1000 stream ids"});
+    return out;
+  }
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (!v[i].is_string() || v[i].get<std::string>().empty() || v[i].get<std::string>().size() > 512) {
+      errors.push_back({fmt::format("{}[{}]", field, i), "must be a string of 1 to 512 characters"});
+      continue;
+    }
+    out.push_back(v[i].get<std::string>());
+  }
+  return out;
+}
+
+// access: {stream_ids: [...], users: [{name, token, stream_ids}]}. A token is never quoted
+// in an error, only where it is wrong.
+void readAccess(Reader& r, const json& body, srt::AccessRules& out, std::vector<FieldError>& errors) {
+  if (!r.has("access")) {
+    return;
+  }
+  const auto& a = body["access"];
+  if (!a.is_object()) {
+    r.error("access", "must be an object {stream_ids, users}");
+    return;
+  }
+  for (const auto& [k, v] : a.items()) {
+    if (k != "stream_ids" && k != "users") {
+      errors.push_back({"access." + k, "unknown field"});
+    }
+  }
+  if (a.contains("stream_ids") && !a["stream_ids"].is_null()) {
+    out.stream_ids = readStreamIds(a["stream_ids"], "access.stream_ids", errors);
+  }
+  if (!a.contains("users") || a["users"].is_null()) {
+    return;
+  }
+  const auto& users = a["users"];
+  if (!users.is_array() || users.size() > 1000) {
+    errors.push_back({"access.users", "must be an array of at most 1000 users"});
+    return;
+  }
+  std::set<std::string> names;
+  for (size_t i = 0; i < users.size(); ++i) {
+    const std::string at = fmt::format("access.users[{}]", i);
+    const auto& u = users[i];
+    if (!u.is_object()) {
+      errors.push_back({at, "must be an object {name, token, stream_ids}"});
+      continue;
+    }
+    srt::SrtUser user;
+    for (const auto& [k, v] : u.items()) {
+      if (k != "name" && k != "token" && k != "stream_ids" && k != "token_set") {
+        errors.push_back({at + "." + k, "unknown field"});
+      }
+    }
+    const auto name = u.value("name", json());
+    const bool name_ok = name.is_string() && !name.get<std::string>().empty() && name.get<std::string>().size() <= 64 &&
+                         name.get<std::string>().find_first_not_of(
+                             "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == std::string::npos;
+    if (!name_ok) {
+      errors.push_back({at + ".name", "is required: 1 to 64 of letters, digits, '.', '_', '-'"});
+    } else if (!names.insert(name.get<std::string>()).second) {
+      errors.push_back({at + ".name", "appears twice"});
+    } else {
+      user.name = name.get<std::string>();
+    }
+    const auto token = u.value("token", json());
+    if (!token.is_string() || token.get<std::string>().size() < 8 || token.get<std::string>().size() > 256 ||
+        token.get<std::string>().find(',') != std::string::npos) {
+      errors.push_back({at + ".token", "is required: 8 to 256 characters without ','"});
+    } else {
+      user.token = token.get<std::string>();
+    }
+    if (u.contains("stream_ids") && !u["stream_ids"].is_null()) {
+      user.stream_ids = readStreamIds(u["stream_ids"], at + ".stream_ids", errors);
+    }
+    out.users.push_back(std::move(user));
+  }
+}
+
 }  // namespace
 
 std::optional<StreamDoc> parseStreamDoc(StreamKind kind, const json& body,
@@ -341,6 +424,11 @@ std::optional<StreamDoc> parseStreamDoc(StreamKind kind, const json& body,
   } else {
     r.forbid("max_clients", "here: it is for SRT listener outputs");
   }
+  if (srt_listener) {
+    readAccess(r, body, ep.access, errors);
+  } else {
+    r.forbid("access", "here: it is for SRT listeners");
+  }
 
   if (is_srt) {
     readSrtOptions(r, ep.srt);
@@ -407,6 +495,15 @@ json publicView(StreamKind kind, int64_t id, const std::string& name, bool enabl
   if (v.value("type", "") == "srt") {
     v["passphrase_set"] = has_pass;
   }
+  if (v.contains("access") && v["access"].is_object() && v["access"].contains("users") &&
+      v["access"]["users"].is_array()) {
+    for (auto& u : v["access"]["users"]) {
+      if (u.is_object()) {
+        u["token_set"] = u.contains("token");
+        u.erase("token");
+      }
+    }
+  }
   v["id"] = id;
   v["name"] = name;
   v["enabled"] = enabled;
@@ -425,6 +522,27 @@ json fullDocument(StreamKind kind, const std::string& name, bool enabled, int64_
     v["input_id"] = input_id;
   }
   return v;
+}
+
+void carrySecrets(const json& stored, json& doc) {
+  auto users_of = [](const json& d) -> const json* {
+    if (!d.is_object() || !d.contains("access") || !d["access"].is_object()) return nullptr;
+    const auto& a = d["access"];
+    return a.contains("users") && a["users"].is_array() ? &a["users"] : nullptr;
+  };
+  const json* old_users = users_of(stored);
+  if (old_users == nullptr || users_of(doc) == nullptr) {
+    return;
+  }
+  for (auto& u : doc["access"]["users"]) {
+    if (!u.is_object() || u.contains("token") || !u.contains("name")) continue;
+    for (const auto& o : *old_users) {
+      if (o.is_object() && o.value("name", json()) == u["name"] && o.contains("token")) {
+        u["token"] = o["token"];
+        u.erase("token_set");
+      }
+    }
+  }
 }
 
 void mergePatch(json& target, const json& patch) {

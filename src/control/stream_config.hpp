@@ -41,6 +41,10 @@ nlohmann::json publicView(StreamKind kind, int64_t id, const std::string& name, 
 nlohmann::json fullDocument(StreamKind kind, const std::string& name, bool enabled,
                             int64_t input_id, const nlohmann::json& config);
 
+/// PUT and PATCH may list an SRT access user without its token (as read back): the stored
+/// document's token for that name is kept.
+void carrySecrets(const nlohmann::json& stored, nlohmann::json& doc);
+
 /// RFC 7386 JSON merge patch.
 void mergePatch(nlohmann::json& target, const nlohmann::json& patch);
 

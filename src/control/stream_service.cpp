@@ -406,15 +406,13 @@ Reply StreamService::createInput(const json& body) {
 }
 
 Reply StreamService::replaceInput(int64_t id, const json& body) {
-  std::vector<FieldError> errors;
-  auto doc = parseStreamDoc(StreamKind::kInput, body, errors);
-  if (!doc) {
-    std::lock_guard lock(mu_);
-    if (inputs_.count(id) == 0) return notFound("input", id);
-    return invalid(std::move(errors));
-  }
   std::lock_guard lock(mu_);
   if (inputs_.count(id) == 0) return notFound("input", id);
+  json full = body;
+  carrySecrets(inputs_.at(id).config, full);
+  std::vector<FieldError> errors;
+  auto doc = parseStreamDoc(StreamKind::kInput, full, errors);
+  if (!doc) return invalid(std::move(errors));
   return applyInput_locked(id, std::move(*doc));
 }
 
@@ -425,6 +423,7 @@ Reply StreamService::patchInput(int64_t id, const json& patch) {
   const auto& k = inputs_.at(id);
   json full = fullDocument(StreamKind::kInput, k.name, k.enabled, 0, k.config);
   mergePatch(full, patch);
+  carrySecrets(k.config, full);
   std::vector<FieldError> errors;
   auto doc = parseStreamDoc(StreamKind::kInput, full, errors);
   if (!doc) return invalid(std::move(errors));
@@ -626,10 +625,12 @@ Reply StreamService::createOutput(const json& body) {
 }
 
 Reply StreamService::replaceOutput(int64_t id, const json& body) {
-  std::vector<FieldError> errors;
-  auto doc = parseStreamDoc(StreamKind::kOutput, body, errors);
   std::lock_guard lock(mu_);
   if (outputs_.count(id) == 0) return notFound("output", id);
+  json full = body;
+  carrySecrets(outputs_.at(id).config, full);
+  std::vector<FieldError> errors;
+  auto doc = parseStreamDoc(StreamKind::kOutput, full, errors);
   if (!doc) return invalid(std::move(errors));
   return applyOutput_locked(id, std::move(*doc));
 }
@@ -641,6 +642,7 @@ Reply StreamService::patchOutput(int64_t id, const json& patch) {
   const auto& o = outputs_.at(id);
   json full = fullDocument(StreamKind::kOutput, o.name, o.enabled, o.input_id, o.config);
   mergePatch(full, patch);
+  carrySecrets(o.config, full);
   std::vector<FieldError> errors;
   auto doc = parseStreamDoc(StreamKind::kOutput, full, errors);
   if (!doc) return invalid(std::move(errors));

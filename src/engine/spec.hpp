@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/result.hpp"
+#include "srt/access_control.hpp"
 #include "srt/options.hpp"
 
 namespace srtgw::engine {
@@ -37,6 +38,7 @@ struct EndpointSpec {
   int max_clients = 0;          // SRT listener output (0 = kDefaultMaxClients)
   int stall_timeout_ms = 0;     // SRT: no progress this long = stalled (0 = 1000 ms)
   srt::SrtOptions srt;
+  srt::AccessRules access;      // SRT listener: who may connect (empty: anyone)
 
   /// Checks the whole spec; the error's field names what is wrong.
   core::Result<void> validate(bool is_input) const;

@@ -4,8 +4,10 @@
 
 #include "core/clock.hpp"
 #include "engine/srt_reader.hpp"
+#include "engine/listen_access.hpp"
 #include "net/address.hpp"
 #include "srt/epoll.hpp"
+#include "srt/stream_id.hpp"
 
 namespace srtgw::engine {
 namespace {
@@ -75,17 +77,17 @@ void SrtListenerInput::stopOnWorker() {
 
 int SrtListenerInput::onConnectRequest(const sockaddr_storage& peer,
                                        std::string_view stream_id) noexcept {
+  // Access control first: a stranger learns nothing about who is connected.
+  if (int code = checkAccess(spec_.endpoint.access, peer, stream_id, /*publishing=*/true, counters_, status_,
+                             reject_throttle_)) {
+    return code;
+  }
   // One publisher at a time: a second one is told why, before its handshake completes.
   // A stalled publisher gives way (see publisher_stalled_).
   if (has_publisher_.load(std::memory_order_acquire) &&
       !publisher_stalled_.load(std::memory_order_acquire)) {
-    counters_.rejected.addShared(1);
-    try {
-      status_.emit("rejected", "a publisher is already connected", net::formatAddress(peer),
-                   std::string(stream_id), srt::kRejectConflict);
-    } catch (...) {
-      // Reporting must never break libsrt's thread.
-    }
+    reportRejection(reject_throttle_, peer, stream_id, srt::kRejectConflict, "a publisher is already connected",
+                    counters_, status_);
     return srt::kRejectConflict;
   }
   return 0;

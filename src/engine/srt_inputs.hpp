@@ -4,6 +4,7 @@
 
 #include <atomic>
 
+#include "engine/listen_access.hpp"
 #include "engine/input.hpp"
 #include "engine/srt_connector.hpp"
 #include "engine/stall_detector.hpp"
@@ -33,6 +34,7 @@ class SrtListenerInput final : public Input, private SrtHandler, private srt::Li
   srt::Socket listener_;   // worker thread only
   srt::Socket publisher_;  // worker thread only
   std::atomic<bool> has_publisher_{false};
+  RejectThrottle reject_throttle_;  // listen callback (libsrt's thread)
   // A stalled publisher is not dropped on its own (it may be alive and merely quiet), but a
   // new publisher may replace it: a restarted one would otherwise be refused until libsrt's
   // peer idle timeout (5 s) broke the old connection.

@@ -5,8 +5,10 @@
 #include <fmt/format.h>
 
 #include "core/clock.hpp"
+#include "engine/listen_access.hpp"
 #include "net/address.hpp"
 #include "srt/epoll.hpp"
+#include "srt/stream_id.hpp"
 #include "srt/stats.hpp"
 
 namespace srtgw::engine {
@@ -84,15 +86,13 @@ void SrtListenerOutput::stopOnWorker() {
 
 int SrtListenerOutput::onConnectRequest(const sockaddr_storage& peer,
                                         std::string_view stream_id) noexcept {
+  if (int code = checkAccess(spec_.endpoint.access, peer, stream_id, /*publishing=*/false, counters_, status_,
+                             reject_throttle_)) {
+    return code;
+  }
   // Turn a caller away before the handshake completes rather than after.
   if (clients_.load(std::memory_order_relaxed) >= capacity_) {
-    counters_.rejected.addShared(1);
-    try {
-      status_.emit("rejected", "too many clients", net::formatAddress(peer),
-                   std::string(stream_id), srt::kRejectOverload);
-    } catch (...) {
-      // Reporting must never break libsrt's thread.
-    }
+    reportRejection(reject_throttle_, peer, stream_id, srt::kRejectOverload, "too many clients", counters_, status_);
     return srt::kRejectOverload;
   }
   return 0;
@@ -151,7 +151,7 @@ void SrtListenerOutput::acceptOne() {
       auto& info = info_[static_cast<size_t>(slot)];
       info = ClientInfo{};
       info.peer = net::formatAddress(peer);
-      info.stream_id = accepted->streamId();
+      info.stream_id = srt::redactStreamId(accepted->streamId());  // shown in events and stats
       info.connected_at_ms = core::wallNowMs();
       info.since_steady_ms = core::steadyNowMs();
     }

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "engine/listen_access.hpp"
 #include "engine/output.hpp"
 #include "engine/stall_detector.hpp"
 #include "engine/srt_worker.hpp"
@@ -58,6 +59,7 @@ class SrtListenerOutput final : public Output, private SrtHandler, private srt::
 
   SrtWorker& manager_;
   const int capacity_;
+  RejectThrottle reject_throttle_;  // listen callback (libsrt's thread)
   std::unique_ptr<Slot[]> slots_;
   std::atomic<int> high_water_{0};  // slots [0, high_water_) may be occupied
   std::atomic<int> clients_{0};

@@ -21,12 +21,14 @@ struct SrtUser {
   std::string name;
   std::string token;  // a secret: never logged or shown
   std::vector<std::string> stream_ids;  // empty: every stream id of the endpoint
+  bool operator==(const SrtUser&) const = default;
 };
 
 struct AccessRules {
   std::vector<std::string> stream_ids;
   std::vector<SrtUser> users;
   bool empty() const { return stream_ids.empty() && users.empty(); }
+  bool operator==(const AccessRules&) const = default;
 };
 
 struct AccessDecision {
