@@ -87,6 +87,10 @@ int main(int argc, char** argv) {
       ->envname("SRTGW_HTTP_TIMEOUT_S")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
+  serve_cmd->add_option("--tls-cert", serve.tls_cert, "PEM certificate chain: serve HTTPS only (with --tls-key)")
+      ->envname("SRTGW_TLS_CERT");
+  serve_cmd->add_option("--tls-key", serve.tls_key, "PEM private key for --tls-cert")
+      ->envname("SRTGW_TLS_KEY");
   serve_cmd->add_flag("--metrics-public", serve.metrics_public,
                       "serve /metrics without credentials (for a Prometheus on a trusted network)")
       ->envname("SRTGW_METRICS_PUBLIC");

@@ -3,9 +3,12 @@
 #include "api/http_server.hpp"
 
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 
 #include <nlohmann/json.hpp>
 
@@ -14,6 +17,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "core/log.hpp"
@@ -27,9 +31,15 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-HttpRequest toRequest(const http::request<http::string_body>& r, const std::string& peer) {
+// A connection is plain TCP or TLS over TCP; the sessions below are written once for both.
+template <class Stream>
+inline constexpr bool kIsTls = std::is_same_v<Stream, TlsStream>;
+
+HttpRequest toRequest(const http::request<http::string_body>& r, const std::string& peer, bool tls) {
   HttpRequest req;
+  req.tls = tls;
   req.method = std::string(r.method_string());
   req.target = std::string(r.target());
   req.peer = peer;
@@ -49,14 +59,15 @@ namespace websocket = beast::websocket;
 
 // One WebSocket client of the live feed. Writes go out one at a time from a bounded queue;
 // a client that falls kMaxQueued messages behind is closed rather than buffered for.
-class WsSession : public WsClient, public std::enable_shared_from_this<WsSession> {
+template <class Next>
+class WsSession : public WsClient, public std::enable_shared_from_this<WsSession<Next>> {
  public:
-  WsSession(tcp::socket socket, WsHub& hub) : ws_(std::move(socket)), hub_(hub) {}
+  WsSession(Next&& next, WsHub& hub) : ws_(std::move(next)), hub_(hub) {}
 
   void start(http::request<http::string_body> req) {
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     ws_.read_message_max(64 * 1024);
-    ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
+    ws_.async_accept(req, [self = this->shared_from_this()](beast::error_code ec) {
       if (ec) {
         return;
       }
@@ -72,25 +83,25 @@ class WsSession : public WsClient, public std::enable_shared_from_this<WsSession
     }
     if (queue_.size() >= WsHub::kMaxQueued || queued_bytes_ + message->size() > WsHub::kMaxQueuedBytes) {
       closed_ = true;
-      asio::post(ws_.get_executor(), [self = shared_from_this()] { self->shutdown(); });
+      asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->shutdown(); });
       return false;
     }
     queued_bytes_ += message->size();
     queue_.push_back(std::move(message));
     if (!writing_) {
       writing_ = true;
-      asio::post(ws_.get_executor(), [self = shared_from_this()] { self->writeNext(); });
+      asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->writeNext(); });
     }
     return true;
   }
 
   void close() override {
-    asio::post(ws_.get_executor(), [self = shared_from_this()] { self->shutdown(); });
+    asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->shutdown(); });
   }
 
  private:
   void read() {
-    ws_.async_read(buf_, [self = shared_from_this()](beast::error_code ec, size_t) {
+    ws_.async_read(buf_, [self = this->shared_from_this()](beast::error_code ec, size_t) {
       if (ec) {
         self->gone();
         return;
@@ -112,7 +123,7 @@ class WsSession : public WsClient, public std::enable_shared_from_this<WsSession
       msg = queue_.front();
     }
     ws_.text(true);
-    ws_.async_write(asio::buffer(*msg), [self = shared_from_this(), msg](beast::error_code ec, size_t) {
+    ws_.async_write(asio::buffer(*msg), [self = this->shared_from_this(), msg](beast::error_code ec, size_t) {
       if (ec) {
         self->gone();
         return;
@@ -143,7 +154,7 @@ class WsSession : public WsClient, public std::enable_shared_from_this<WsSession
     hub_.remove(this);
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<Next> ws_;
   WsHub& hub_;
   beast::flat_buffer buf_;
   std::mutex mu_;
@@ -153,19 +164,36 @@ class WsSession : public WsClient, public std::enable_shared_from_this<WsSession
   bool closed_ = false;                                    // guarded by mu_
 };
 
-class Session : public std::enable_shared_from_this<Session> {
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(tcp::socket socket, const HttpServerConfig& cfg, const HttpHandler& handler)
-      : stream_(std::move(socket)), cfg_(cfg), handler_(handler) {
+  // `tls` is the server's TLS context, for a TLS session only.
+  template <class... Tls>
+  Session(tcp::socket socket, const HttpServerConfig& cfg, const HttpHandler& handler, Tls&... tls)
+      : stream_(std::move(socket), tls...), cfg_(cfg), handler_(handler) {
     beast::error_code ec;
-    auto ep = stream_.socket().remote_endpoint(ec);
+    auto ep = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
     if (!ec) {
       peer_ = ep.address().to_string() + ":" + std::to_string(ep.port());
     }
   }
 
   void run() {
-    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read(); });
+    asio::dispatch(stream_.get_executor(), [self = this->shared_from_this()] {
+      if constexpr (kIsTls<Stream>) {
+        // The handshake gets the same deadline as a request: a silent client is cut off.
+        beast::get_lowest_layer(self->stream_).expires_after(std::chrono::seconds(self->cfg_.idle_timeout_s));
+        self->stream_.async_handshake(asio::ssl::stream_base::server, [self](beast::error_code ec) {
+          if (ec) {
+            self->closeSocket();
+            return;
+          }
+          self->read();
+        });
+      } else {
+        self->read();
+      }
+    });
   }
 
  private:
@@ -173,14 +201,15 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_.emplace();
     parser_->body_limit(cfg_.body_limit);
     parser_->header_limit(static_cast<uint32_t>(cfg_.header_limit));
-    stream_.expires_after(std::chrono::seconds(cfg_.idle_timeout_s));
+    beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(cfg_.idle_timeout_s));
     http::async_read(stream_, buffer_, *parser_,
-                     [self = shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
+                     [self = this->shared_from_this()](beast::error_code ec, size_t) { self->onRead(ec); });
   }
 
   void onRead(beast::error_code ec) {
     if (ec == http::error::end_of_stream || ec == asio::error::eof ||
-        ec == beast::error::timeout || ec == asio::error::operation_aborted) {
+        ec == beast::error::timeout || ec == asio::error::operation_aborted ||
+        ec == asio::ssl::error::stream_truncated) {
       close();
       return;
     }
@@ -202,22 +231,21 @@ class Session : public std::enable_shared_from_this<Session> {
       path = path.substr(0, path.find('?'));
       if (path == cfg_.ws_path) {
         if (cfg_.ws_guard) {
-          if (auto refused = cfg_.ws_guard(toRequest(raw, peer_))) {
+          if (auto refused = cfg_.ws_guard(toRequest(raw, peer_, kIsTls<Stream>))) {
             write(std::move(*refused), false);
             return;
           }
         }
         // The connection leaves HTTP for good: hand the socket to a WebSocket session.
-        stream_.expires_never();
-        std::make_shared<WsSession>(stream_.release_socket(), *cfg_.ws_hub)
-            ->start(parser_->release());
+        beast::get_lowest_layer(stream_).expires_never();
+        std::make_shared<WsSession<Stream>>(std::move(stream_), *cfg_.ws_hub)->start(parser_->release());
         return;
       }
     }
     const bool keep_alive = raw.keep_alive();
     HttpResponse out;
     try {
-      out = handler_(toRequest(raw, peer_));
+      out = handler_(toRequest(raw, peer_, kIsTls<Stream>));
     } catch (const std::exception& e) {
       // The control plane may throw inside; it never takes the server down.
       spdlog::error("http {} {}: {}", std::string(raw.method_string()), std::string(raw.target()),
@@ -262,7 +290,7 @@ class Session : public std::enable_shared_from_this<Session> {
       res_.prepare_payload();
     }
     http::async_write(stream_, res_,
-                      [self = shared_from_this(), keep_alive](beast::error_code ec, size_t) {
+                      [self = this->shared_from_this(), keep_alive](beast::error_code ec, size_t) {
                         if (ec || !keep_alive) {
                           self->close();
                         } else {
@@ -272,11 +300,22 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if constexpr (kIsTls<Stream>) {
+      // close_notify, then the socket; bounded in time like everything else.
+      beast::get_lowest_layer(stream_).expires_after(std::chrono::seconds(5));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) { self->closeSocket(); });
+    } else {
+      beast::error_code ec;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
   }
 
-  beast::tcp_stream stream_;
+  void closeSocket() {
+    beast::error_code ec;
+    beast::get_lowest_layer(stream_).socket().close(ec);
+  }
+
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   http::response<http::string_body> res_;
@@ -311,6 +350,7 @@ struct HttpServer::Impl {
   HttpHandler handler;
   asio::io_context ioc;
   tcp::acceptor acceptor{ioc};
+  std::optional<asio::ssl::context> tls;  // set when a certificate and key are configured
   std::vector<core::NamedThread> threads;
   uint16_t port = 0;
   bool running = false;
@@ -321,7 +361,11 @@ struct HttpServer::Impl {
         return;
       }
       if (!ec) {
-        std::make_shared<Session>(std::move(s), cfg, handler)->run();
+        if (tls) {
+          std::make_shared<Session<TlsStream>>(std::move(s), cfg, handler, *tls)->run();
+        } else {
+          std::make_shared<Session<beast::tcp_stream>>(std::move(s), cfg, handler)->run();
+        }
       }
       accept();
     });
@@ -348,6 +392,26 @@ core::Result<void> HttpServer::start() {
   if (ec) {
     return core::makeError(core::Errc::kInvalidArgument,
                            "listen address '" + host + "' is not an IP address", "listen");
+  }
+  if (!impl_->cfg.tls_cert.empty() || !impl_->cfg.tls_key.empty()) {
+    if (impl_->cfg.tls_cert.empty() || impl_->cfg.tls_key.empty()) {
+      return core::makeError(core::Errc::kInvalidArgument, "TLS needs both a certificate and a key", "tls_cert");
+    }
+    auto& ctx = impl_->tls.emplace(asio::ssl::context::tls_server);
+    ctx.set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                    asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1 |
+                    asio::ssl::context::single_dh_use);
+    ctx.use_certificate_chain_file(impl_->cfg.tls_cert, ec);
+    if (ec) {
+      return core::makeError(core::Errc::kInvalidArgument,
+                             "cannot load the TLS certificate " + impl_->cfg.tls_cert + ": " + ec.message(), "tls_cert");
+    }
+    ctx.use_private_key_file(impl_->cfg.tls_key, asio::ssl::context::pem, ec);
+    if (ec) {
+      // The message names the file, never its content.
+      return core::makeError(core::Errc::kInvalidArgument,
+                             "cannot load the TLS key " + impl_->cfg.tls_key + ": " + ec.message(), "tls_key");
+    }
   }
   tcp::endpoint ep(addr, port);
   auto& acc = impl_->acceptor;

@@ -23,6 +23,8 @@ struct HttpServerConfig {
   size_t body_limit = 1 << 20;
   size_t header_limit = 16 << 10;
   int idle_timeout_s = 30;
+  std::string tls_cert;  // PEM certificate chain; with tls_key, the server speaks only TLS
+  std::string tls_key;   // PEM private key
   std::string ws_path;       // a WebSocket upgrade on this path joins ws_hub
   WsHub* ws_hub = nullptr;
   // Asked before a WebSocket upgrade: nothing lets it go ahead, a response refuses it.

@@ -198,6 +198,8 @@ int runServe(const ServeConfig& cfg) {
   hcfg.listen = cfg.listen;
   hcfg.threads = cfg.http_threads;
   hcfg.idle_timeout_s = cfg.http_timeout_s;
+  hcfg.tls_cert = cfg.tls_cert;
+  hcfg.tls_key = cfg.tls_key;
   hcfg.ws_path = "/api/v1/ws";
   hcfg.ws_hub = &hub;
   hcfg.ws_guard = [&gate](const api::HttpRequest& req) { return gate.checkWebSocket(req); };
@@ -219,7 +221,8 @@ int runServe(const ServeConfig& cfg) {
   std::string host;
   uint16_t ignored = 0;
   api::splitHostPort(cfg.listen, host, ignored);
-  spdlog::info("serving http://{}:{}", host.empty() ? "0.0.0.0" : host, http.port());
+  spdlog::info("serving {}://{}:{}", cfg.tls_cert.empty() ? "http" : "https", host.empty() ? "0.0.0.0" : host,
+               http.port());
 
   // The feed's statistics: one snapshot of every running stream per interval.
   core::NamedThread feed("ws-stats", [&](std::stop_token st) {

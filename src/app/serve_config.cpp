@@ -58,6 +58,8 @@ core::Result<void> loadConfigFile(const std::string& path, ServeConfig& cfg) {
     else if (key == "max_events") r = num(cfg.max_events, 10, 10000000);
     else if (key == "metrics_public") r = flag(cfg.metrics_public);
     else if (key == "http_timeout_s") r = num(cfg.http_timeout_s, 1, 3600);
+    else if (key == "tls_cert") r = str(cfg.tls_cert);
+    else if (key == "tls_key") r = str(cfg.tls_key);
     else if (key == "web_dir") r = str(cfg.web_dir);
     else {
       return core::makeError(core::Errc::kInvalidArgument,
@@ -73,9 +75,10 @@ core::Result<void> loadConfigFile(const std::string& path, ServeConfig& cfg) {
 std::string describe(const ServeConfig& c) {
   return fmt::format(
       "listen={} data_dir={} db={} log_level={} workers={} http_threads={} stats_interval_ms={} "
-      "max_events={} http_timeout_s={} metrics_public={} config={} web_dir={}",
+      "max_events={} http_timeout_s={} metrics_public={} tls_cert={} tls_key={} config={} web_dir={}",
       c.listen, c.data_dir, c.dbPath(), c.log_level, c.workers, c.http_threads,
-      c.stats_interval_ms, c.max_events, c.http_timeout_s, c.metrics_public, c.config_file.empty() ? "(none)" : c.config_file,
+      c.stats_interval_ms, c.max_events, c.http_timeout_s, c.metrics_public,
+      c.tls_cert.empty() ? "(none)" : c.tls_cert, c.tls_key.empty() ? "(none)" : c.tls_key, c.config_file.empty() ? "(none)" : c.config_file,
       c.webDir());
 }
 

@@ -19,7 +19,9 @@ struct ServeConfig {
   int max_events = 10000;                 // SRTGW_MAX_EVENTS, --max-events, max_events
   std::string config_file;                // SRTGW_CONFIG, --config
   int http_timeout_s = 30;                // SRTGW_HTTP_TIMEOUT_S, --http-timeout-s, http_timeout_s
-  bool metrics_public = false;            // SRTGW_METRICS_PUBLIC, --metrics-public, metrics_public
+  bool metrics_public = false;
+  std::string tls_cert;                   // SRTGW_TLS_CERT, --tls-cert, tls_cert (with tls_key: HTTPS only)
+  std::string tls_key;                    // SRTGW_TLS_KEY, --tls-key, tls_key            // SRTGW_METRICS_PUBLIC, --metrics-public, metrics_public
   std::string web_dir;                    // SRTGW_WEB_DIR, --web-dir, web_dir (default: webDir())
 
   /// The database path after defaults are applied.

@@ -38,7 +38,7 @@ ServeProcess::ServeProcess(const TempDir& dir, const std::string& tag, const std
   }
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   proc_ = ChildProcess(argv, dir.file(tag + ".out"), dir.file(tag + ".log"));
-  static const std::regex kServing(R"(serving http://[^ ]*:(\d+))");
+  static const std::regex kServing(R"(serving https?://[^ ]*:(\d+))");
   waitUntil(
       [&] {
         std::smatch m;
