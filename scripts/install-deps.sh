@@ -9,6 +9,8 @@ PKGS=(
   # libraries
   libsrt-openssl-dev libboost-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libcli11-dev libtomlplusplus-dev libsqlite3-dev libsodium-dev
+  # fuzzing (make fuzz; make test runs it briefly): libFuzzer and sanitizer runtimes, symbolizer
+  clang libclang-rt-14-dev llvm-14
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   srt-tools ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-bad gstreamer1.0-plugins-base
