@@ -18,6 +18,30 @@ namespace srtgw::engine {
 using core::Errc;
 using core::makeError;
 
+namespace {
+
+// libsrt frees a closed listener's port only when its garbage collector gets to the socket,
+// up to a second or so later: an SRT listener started again on the port it just left (an
+// update, a restart, a quick stop and start) would fail with "address in use". It retries
+// for a moment instead, on the calling (control-plane) thread; a port held by another
+// program still fails, after kPortRetry.
+constexpr auto kPortRetry = std::chrono::milliseconds(3000);
+constexpr auto kPortRetryStep = std::chrono::milliseconds(50);
+
+template <typename Startable>
+core::Result<void> startRetryingPort(const EndpointSpec& ep, Startable& s) {
+  auto r = s.start();
+  const auto deadline = std::chrono::steady_clock::now() + kPortRetry;
+  while (!r && ep.isSrtListener() && r.error().code == Errc::kAddressInUse &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(kPortRetryStep);
+    r = s.start();
+  }
+  return r;
+}
+
+}  // namespace
+
 Engine::Engine(EngineConfig cfg) : cfg_(std::move(cfg)) {
   const int srt_n = std::max(1, cfg_.srt_workers);
   const int udp_n = std::max(1, cfg_.udp_workers);
@@ -82,7 +106,7 @@ core::Result<void> Engine::addInput(const InputSpec& spec) {
     return makeError(Errc::kConflict, fmt::format("input '{}' exists already", spec.id), "id");
   }
   auto input = newInput(spec);
-  if (auto r = input->start(); !r) {
+  if (auto r = startRetryingPort(spec.endpoint, *input); !r) {
     if (ts_monitor_) {
       ts_monitor_->detach(spec.id);
     }
@@ -106,10 +130,10 @@ core::Result<void> Engine::updateInput(const InputSpec& spec) {
   // The old input must let go of its port before the new one binds it.
   entry.input->stop();
   auto fresh = newInput(spec);
-  auto started = fresh->start();
+  auto started = startRetryingPort(spec.endpoint, *fresh);
   if (!started) {
     // Put back what ran before; the caller gets the reason the new spec failed.
-    if (auto again = entry.input->start(); !again) {
+    if (auto again = startRetryingPort(entry.input->spec().endpoint, *entry.input); !again) {
       spdlog::error("input {}: could not restore after a failed update: {}", spec.id,
                     again.error().message);
     }
@@ -155,7 +179,7 @@ core::Result<void> Engine::addOutput(const OutputSpec& spec) {
     return makeError(Errc::kConflict, fmt::format("output '{}' exists already", spec.id), "id");
   }
   auto out = newOutput(spec);
-  if (auto r = out->start(); !r) {
+  if (auto r = startRetryingPort(spec.endpoint, *out); !r) {
     return r;
   }
   it->second.outputs.push_back(std::move(out));
@@ -185,9 +209,9 @@ core::Result<void> Engine::updateOutput(const OutputSpec& spec) {
   publish_locked(entry);
   old->stop();
   auto fresh = newOutput(spec);
-  auto started = fresh->start();
+  auto started = startRetryingPort(spec.endpoint, *fresh);
   if (!started) {
-    if (auto again = old->start(); !again) {
+    if (auto again = startRetryingPort(old->spec().endpoint, *old); !again) {
       spdlog::error("output {}: could not restore after a failed update: {}", spec.id,
                     again.error().message);
     }

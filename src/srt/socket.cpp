@@ -167,13 +167,15 @@ bool portTakenByOthers(const sockaddr_storage& local) {
 }  // namespace
 
 core::Result<void> Socket::bind(const sockaddr_storage& local) {
-  if (portTakenByOthers(local)) {
-    return makeError(Errc::kAddressInUse, "address in use: the port is taken by another program");
-  }
+  // srt_bind first: a port our own closed listener still holds (libsrt frees it a second or
+  // so later) is shared through libsrt's multiplexer, which a probe bind would call taken.
   if (srt_bind(id_, reinterpret_cast<const sockaddr*>(&local), static_cast<int>(addrLen(local))) ==
       SRT_ERROR) {
     int err = srt_getlasterror(nullptr);
     std::string text = srt_getlasterror_str();
+    if (portTakenByOthers(local)) {
+      return makeError(Errc::kAddressInUse, "address in use: the port is taken by another program");
+    }
     if (err == SRT_EDUPLISTEN || err == SRT_ECONNSETUP || text.find("in use") != std::string::npos) {
       return makeError(Errc::kAddressInUse, "address in use: " + text);
     }

@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include "support/process.hpp"
 #include "support/serve_process.hpp"
 #include "support/udp_peers.hpp"
 
@@ -102,6 +103,45 @@ TEST(LiveChanges, StopStartAndDisableKeepTheStreamStored) {
   EXPECT_EQ(stopped.json()["enabled"], false);
   EXPECT_EQ(gw.get("/api/v1/inputs").json()["total"], 1);
   EXPECT_EQ(gw.request("POST", "/api/v1/inputs/1/restart").status, 409);
+}
+
+// A bug found by the console's browser test: an SRT listener changed, restarted, or stopped
+// and started again got 409 "address in use" from its own port, which libsrt still held for
+// its closed listener (and our probe bind called it taken), and was left in `error`.
+TEST(LiveChanges, AnSrtListenerChangedOrRestartedGetsItsOwnPortBackAtOnce) {
+  TempDir dir;
+  ServeProcess gw(dir, "gw", dir.file("db"));
+  ASSERT_NE(gw.port(), 0) << gw.log();
+  const int in_port = freeUdpPort();
+  const int out_port = freeUdpPort();
+  ASSERT_EQ(gw.post("/api/v1/inputs", json{{"type", "srt"}, {"mode", "listener"}, {"listen_port", in_port},
+                                           {"bind_addr", "127.0.0.1"}}).status, 201);
+  ASSERT_EQ(gw.post("/api/v1/outputs", json{{"type", "srt"}, {"mode", "listener"}, {"input_id", 1},
+                                            {"listen_port", out_port}, {"bind_addr", "127.0.0.1"}}).status, 201);
+  for (int round = 0; round < 3; ++round) {
+    auto in = gw.patch("/api/v1/inputs/1", json{{"latency_ms", 200 + 10 * round}});
+    EXPECT_EQ(in.status, 200) << in.body;
+    EXPECT_EQ(in.json()["state"], "listening");
+    auto out = gw.patch("/api/v1/outputs/1", json{{"latency_ms", 200 + 10 * round}});
+    EXPECT_EQ(out.status, 200) << out.body;
+    EXPECT_EQ(gw.request("POST", "/api/v1/inputs/1/restart").status, 200);
+    EXPECT_EQ(gw.request("POST", "/api/v1/outputs/1/stop").status, 200);
+    EXPECT_EQ(gw.request("POST", "/api/v1/outputs/1/start").status, 200);
+  }
+  EXPECT_EQ(gw.get("/api/v1/inputs/1").json()["state"], "listening");
+  EXPECT_EQ(gw.get("/api/v1/outputs/1").json()["state"], "listening");
+  // And the listeners still work: a publisher in, a receiver out.
+  UdpSink sink;
+  const int src = freeUdpPort();
+  ChildProcess rx({"srt-live-transmit", "-q", "srt://127.0.0.1:" + std::to_string(out_port),
+                   "udp://127.0.0.1:" + std::to_string(sink.port())},
+                  dir.file("rx.out"), dir.file("rx.log"));
+  ChildProcess tx({"srt-live-transmit", "-q", "udp://127.0.0.1:" + std::to_string(src),
+                   "srt://127.0.0.1:" + std::to_string(in_port)},
+                  dir.file("tx.out"), dir.file("tx.log"));
+  ASSERT_TRUE(waitUntil([&] { return gw.get("/api/v1/inputs/1").json()["state"] == "connected"; }, 15s)) << gw.log();
+  UdpSource source("127.0.0.1", src, makeSequenceTs(7 * 2000), 2.0);
+  EXPECT_TRUE(waitUntil([&] { return sink.bytes() > 10000; }, 15s));
 }
 
 }  // namespace
