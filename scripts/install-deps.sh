@@ -8,13 +8,13 @@ PKGS=(
   build-essential cmake pkg-config git
   # libraries
   libsrt-openssl-dev libboost-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libcli11-dev libtomlplusplus-dev libsqlite3-dev libsodium-dev
+  libcli11-dev libtomlplusplus-dev libsqlite3-dev libsodium-dev libssl-dev
   # fuzzing (make fuzz; make test runs it briefly): libFuzzer and sanitizer runtimes, symbolizer
   clang libclang-rt-14-dev llvm-14
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   srt-tools ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-bad gstreamer1.0-plugins-base
-  procps curl jq sqlite3 wrk prometheus
+  procps curl jq sqlite3 wrk prometheus openssl
   # web console browser tests (driven by playwright-core; never a downloaded browser)
   chromium
 )
