@@ -38,7 +38,8 @@ ServeProcess::ServeProcess(const TempDir& dir, const std::string& tag, const std
   }
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
   proc_ = ChildProcess(argv, dir.file(tag + ".out"), dir.file(tag + ".log"));
-  static const std::regex kServing(R"(serving https?://[^ ]*:(\d+))");
+  // [^\s], not [^ ]: the match must not run on into the next log line's time stamp.
+  static const std::regex kServing(R"(serving https?://[^\s]*:(\d+))");
   waitUntil(
       [&] {
         std::smatch m;
