@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "srt/access_control.hpp"
 #include "srt/stream_id.hpp"
 
 namespace {
@@ -48,11 +49,36 @@ std::string withoutSessions(std::string_view s, bool& session) {
   return out;
 }
 
+// Access control (srt/access_control.cpp) on the same input: it never lets in a caller whose
+// streamid does not carry a configured user's exact token, a served stream id that user may
+// use, and a mode that suits the endpoint; every refusal has one of the documented codes.
+void checkAccess(std::string_view text) {
+  using namespace srtgw::srt;
+  static const AccessRules rules{{"cam1", "cam2"},
+                                 {{"alice", "alice-token-1", {}}, {"bob", "bob-token-22", {"cam2"}}}};
+  for (const bool publishing : {true, false}) {
+    const auto d = decideAccess(rules, text, publishing);
+    check(d.code == 0 || d.code == 1400 || d.code == 1401 || d.code == 1403 || d.code == 1404);
+    check(d.code == 0 || !d.reason.empty());
+    if (d.code != 0) {
+      continue;
+    }
+    auto f = parseStreamId(text);
+    check(f.ok());
+    const bool alice = f->user == "alice" && f->session == "alice-token-1";
+    const bool bob = f->user == "bob" && f->session == "bob-token-22" && f->resource == "cam2";
+    check(alice || bob);
+    check(f->resource == "cam1" || f->resource == "cam2");
+    check(publishing ? f->mode != "request" : f->mode != "publish");
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace srtgw::srt;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
+  checkAccess(text);
 
   auto parsed = parseStreamId(text);
   const std::string redacted = redactStreamId(text);
