@@ -3,6 +3,8 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdlib>
+#include <malloc.h>
+
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -242,7 +244,14 @@ int runServe(const ServeConfig& cfg) {
   });
 
   int sig = 0;
+  int idle_seconds = 0;
   while ((sig = waitStopSignal(stop_signals, 1000)) == 0) {
+    // Memory freed by deleted streams (and by libsrt's garbage collector, seconds after a
+    // socket closes) goes back to the system, so RSS over months tells what is really in
+    // use. Control thread only; the data plane does not allocate.
+    if (++idle_seconds % 5 == 0) {
+      ::malloc_trim(0);
+    }
   }
   feed.stopAndJoin();
   spdlog::info("signal {}: stopping", sig);
