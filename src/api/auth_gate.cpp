@@ -76,12 +76,17 @@ HttpResponse AuthGate::handle(const HttpRequest& in) const {
     return router_.dispatch(in);  // 404 or 405: nothing there to protect
   }
   HttpRequest req = in;
+  auto need = requiredRole(req.method == "HEAD" ? "GET" : req.method, *pattern, cfg_.metrics_public);
+  if (req.method == "POST" && *pattern == "/api/v1/auth/login") {
+    // Whatever else the request carries (a browser's expired session cookie), logging in
+    // must stay possible.
+    return router_.dispatch(req);
+  }
   bool from_cookie = false;
   if (auto bad = identify(req, from_cookie)) {
     // Bad credentials fail even on a public route: a script with a revoked token should hear it.
     return *bad;
   }
-  auto need = requiredRole(req.method == "HEAD" ? "GET" : req.method, *pattern, cfg_.metrics_public);
   if (need) {
     if (!req.caller.authenticated) {
       return unauthorized("log in (POST /api/v1/auth/login) or send an API token");

@@ -153,6 +153,11 @@ TEST(Auth, CookieSessionsNeedTheCsrfTokenToWriteAndEndAtLogout) {
   EXPECT_EQ(out.status, 204);
   EXPECT_NE(out.headers["set-cookie"].find("Max-Age=0"), std::string::npos);
   EXPECT_EQ(as(gw.port(), "GET", "/api/v1/inputs", cookie).status, 401) << "the session ended";
+  // A browser still sending the dead cookie can log in again.
+  EXPECT_EQ(http(gw.port(), "POST", "/api/v1/auth/login",
+                 json{{"username", "admin"}, {"password", gw.adminPassword()}}.dump(), "", {cookie})
+                .status,
+            200);
   EXPECT_EQ(gw.get("/api/v1/inputs").status, 200) << "the test's own session is another one";
   // The database holds secrets srtgw must use: only its owner may read it.
   struct stat st {};
