@@ -9,9 +9,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -140,16 +142,50 @@ bool waitUntil(const std::function<bool()>& pred, std::chrono::milliseconds time
   }
 }
 
-int freeUdpPort(const char* host) {
+namespace {
+
+// Binds host:port (port 0: any) and returns the port bound, or 0 if it was taken.
+int tryBind(const char* host, int port) {
   int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
+  a.sin_port = htons(static_cast<uint16_t>(port));
   inet_pton(AF_INET, host, &a.sin_addr);
-  ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-  socklen_t len = sizeof a;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+  int got = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0) {
+    socklen_t len = sizeof a;
+    getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    got = ntohs(a.sin_port);
+  }
   ::close(fd);
-  return ntohs(a.sin_port);
+  return got;
+}
+
+// The kernel's ephemeral range starts here (32768 by default).
+int ephemeralLow() {
+  std::ifstream in("/proc/sys/net/ipv4/ip_local_port_range");
+  int low = 32768;
+  in >> low;
+  return low;
+}
+
+}  // namespace
+
+// Chosen at random below the kernel's ephemeral range and checked free. A port from bind(0)
+// would come from that range, where the kernel may hand it to any other socket binding port
+// 0 (libsrt callers, other tests running in parallel) before the peer binds it; a port below
+// it is only ever taken by a pick like this one.
+int freeUdpPort(const char* host) {
+  const int high = ephemeralLow();
+  const int low = std::max(1024, high - 12000);
+  static std::mt19937 rng(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
+  std::uniform_int_distribution<int> pick(low, high - 1);
+  for (int i = 0; i < 500 && high - low > 100; ++i) {
+    if (int p = tryBind(host, pick(rng)); p != 0) {
+      return p;
+    }
+  }
+  return tryBind(host, 0);
 }
 
 TempDir::TempDir() {

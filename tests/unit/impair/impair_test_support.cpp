@@ -14,6 +14,8 @@
 #include <stdexcept>
 #include <thread>
 
+#include "support/process.hpp"
+
 #include "core/clock.hpp"
 
 extern char** environ;
@@ -235,10 +237,7 @@ int Child::wait(std::chrono::milliseconds timeout) {
 
 std::string impairBinary() { return SRTGW_IMPAIR_BINARY; }
 
-uint16_t freeUdpPort() {
-  UdpPeer probe;
-  return probe.port();
-}
+uint16_t freeUdpPort() { return static_cast<uint16_t>(srtgw::test::freeUdpPort()); }
 
 bool inPath(const std::string& program) {
   const char* path = std::getenv("PATH");
