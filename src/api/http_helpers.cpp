@@ -19,7 +19,7 @@ HttpResponse toResponse(const control::Reply& r) {
   if (r.status == 204) {
     out.content_type.clear();
   } else {
-    out.body = r.body.dump();
+    out.body = r.body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
   if (!r.location.empty()) {
     out.headers.emplace_back("Location", r.location);

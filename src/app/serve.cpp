@@ -141,14 +141,16 @@ int runServe(const ServeConfig& cfg) {
     return 1;
   }
   control::EventBus events(control::EventBusConfig{db_path, cfg.max_events, 4096});
-  events.addListener([&hub](const control::Event& e) { hub.publishEvent(control::toJson(e).dump()); });
+  events.addListener([&hub](const control::Event& e) { hub.publishEvent(control::toJson(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)); });
   events.addListener([&webhooks](const control::Event& e) { webhooks.onEvent(e); });
   if (auto r = events.start(); !r) {
     spdlog::critical("event log {}: {}", db_path, r.error().message);
     return 1;
   }
 
-  control::AuthService auth(control::AuthServiceConfig{db_path});
+  control::AuthServiceConfig auth_cfg;
+  auth_cfg.db_path = db_path;
+  control::AuthService auth(auth_cfg);
   if (auto r = auth.start(); !r) {
     spdlog::critical("users {}: {}", db_path, r.error().message);
     return 1;

@@ -62,7 +62,7 @@ void EventBus::run(std::stop_token st) {
       batch.swap(queue_);
     }
     for (auto& e : batch) {
-      store::EventRecord rec{0, e.time_ms, e.type, e.input_id, e.output_id, e.message, e.data.dump()};
+      store::EventRecord rec{0, e.time_ms, e.type, e.input_id, e.output_id, e.message, e.data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
       {
         std::lock_guard lock(db_mu_);
         if (auto r = store::EventStore(*db_).append(rec, cfg_.max_events); !r) {

@@ -795,7 +795,7 @@ std::vector<std::pair<std::string, std::string>> StreamService::feedSnapshot(int
       j["kind"] = "input";
       j["id"] = id;
       j["name"] = k.name;
-      out.emplace_back("input:" + key(id), j.dump());
+      out.emplace_back("input:" + key(id), j.dump(-1, ' ', false, json::error_handler_t::replace));
     }
   }
   for (const auto& [id, o] : outputs_) {
@@ -805,7 +805,7 @@ std::vector<std::pair<std::string, std::string>> StreamService::feedSnapshot(int
       j["id"] = id;
       j["input_id"] = o.input_id;
       j["name"] = o.name;
-      out.emplace_back("output:" + key(id), j.dump());
+      out.emplace_back("output:" + key(id), j.dump(-1, ' ', false, json::error_handler_t::replace));
     }
   }
   return out;

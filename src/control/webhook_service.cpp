@@ -104,7 +104,7 @@ void WebhookService::onEvent(const Event& e) {
       continue;
     }
     if (!body) {
-      body = std::make_shared<const std::string>(toJson(e).dump());
+      body = std::make_shared<const std::string>(toJson(e).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
     }
     h.worker->enqueue(WebhookEvent{e.id, e.type, body});
   }

@@ -30,7 +30,7 @@ void reportRejection(RejectThrottle& throttle, const sockaddr_storage& peer, std
   try {
     const std::string from = net::formatAddress(peer);
     if (throttle.admit(from, code, core::steadyNowMs())) {
-      status.emit("rejected", reason, from, srt::redactStreamId(stream_id), code);
+      status.emit("rejected", reason, from, srt::displayStreamId(stream_id), code);
     }
   } catch (...) {
     // Reporting must never break libsrt's thread.

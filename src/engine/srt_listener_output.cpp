@@ -151,7 +151,7 @@ void SrtListenerOutput::acceptOne() {
       auto& info = info_[static_cast<size_t>(slot)];
       info = ClientInfo{};
       info.peer = net::formatAddress(peer);
-      info.stream_id = srt::redactStreamId(accepted->streamId());  // shown in events and stats
+      info.stream_id = srt::displayStreamId(accepted->streamId());  // shown in events and stats
       info.connected_at_ms = core::wallNowMs();
       info.since_steady_ms = core::steadyNowMs();
     }

@@ -49,14 +49,14 @@ AccessDecision decideAccess(const AccessRules& rules, std::string_view stream_id
       }
     }
     if (!good) {
-      return {1401, "unknown user or wrong token for user '" + f.user.substr(0, 64) + "'"};
+      return {1401, "unknown user or wrong token for user '" + printable(f.user.substr(0, 64)) + "'"};
     }
   }
   if (!rules.stream_ids.empty() && !listed(rules.stream_ids, f.resource)) {
-    return {1404, "stream id '" + f.resource.substr(0, 128) + "' is not served here"};
+    return {1404, "stream id '" + printable(f.resource.substr(0, 128)) + "' is not served here"};
   }
   if (user != nullptr && !user->stream_ids.empty() && !listed(user->stream_ids, f.resource)) {
-    return {1403, "user '" + user->name + "' may not use stream id '" + f.resource.substr(0, 128) + "'"};
+    return {1403, "user '" + user->name + "' may not use stream id '" + printable(f.resource.substr(0, 128)) + "'"};
   }
   if (publishing_endpoint && f.mode == "request") {
     return {1403, "this is an input: it takes publishers (m=publish), not m=request"};

@@ -35,4 +35,12 @@ core::Result<StreamIdFields> parseStreamId(std::string_view text);
 /// oversized one is cut at kMaxStreamIdLength.
 std::string redactStreamId(std::string_view text);
 
+/// `text` made safe to show and to put in JSON: valid UTF-8 is kept, every other byte and
+/// every control character becomes "\xNN". A caller chooses its streamid's bytes freely.
+std::string printable(std::string_view text);
+
+/// What a log line, an event or an API answer may show of a caller's streamid: redacted,
+/// then printable.
+std::string displayStreamId(std::string_view text);
+
 }  // namespace srtgw::srt

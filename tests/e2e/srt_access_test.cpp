@@ -173,5 +173,44 @@ TEST(SrtAccess, RulesAreValidatedAndTokensNeverEchoed) {
   EXPECT_EQ(gw.get("/api/v1/inputs").json()["total"], 0);
 }
 
+// A caller chooses its streamid's bytes: one that is not UTF-8 once made srtgw abort while
+// writing the rejection (or client.connected) event as JSON.
+TEST(SrtAccess, AStreamidThatIsNotUtf8IsShownEscapedAndCrashesNothing) {
+  TempDir dir;
+  ServeProcess gw(dir, "gw", dir.file("db"));
+  ASSERT_NE(gw.port(), 0) << gw.log();
+  const int guarded = freeUdpPort();
+  const int in_port = freeUdpPort();
+  const int out_port = freeUdpPort();
+  ASSERT_EQ(gw.post("/api/v1/inputs", json{{"type", "srt"}, {"mode", "listener"}, {"listen_port", guarded},
+                                           {"bind_addr", "127.0.0.1"}, {"access", {{"stream_ids", {"cam1"}}}}}).status,
+            201);
+  ASSERT_EQ(gw.post("/api/v1/inputs", json{{"type", "udp"}, {"listen_port", in_port}, {"bind_addr", "127.0.0.1"}}).status,
+            201);
+  ASSERT_EQ(gw.post("/api/v1/outputs", json{{"type", "srt"}, {"mode", "listener"}, {"input_id", 2},
+                                            {"listen_port", out_port}, {"bind_addr", "127.0.0.1"}}).status,
+            201);
+  {
+    const int src = freeUdpPort();
+    ChildProcess bad({"srt-live-transmit", "-q", "udp://127.0.0.1:" + p(src),
+                      "srt://127.0.0.1:" + p(guarded) + "?streamid=bad\xff\xfeid"},
+                     dir.file("bad.out"), dir.file("bad.log"));
+    EXPECT_TRUE(waitUntil([&] { return sawCode(gw, "input=1", 1404); }, 15s)) << gw.log();
+  }
+  UdpSink sink;
+  ChildProcess rx({"srt-live-transmit", "-q", "srt://127.0.0.1:" + p(out_port) + "?streamid=x\xffy",
+                   "udp://127.0.0.1:" + p(sink.port())},
+                  dir.file("rx.out"), dir.file("rx.log"));
+  EXPECT_TRUE(waitUntil([&] { return gw.get("/api/v1/events?type=client.connected").json()["total"] == 1; }, 15s))
+      << gw.log();
+  EXPECT_TRUE(gw.process().running()) << gw.log();
+  const auto rejected = gw.get("/api/v1/events?type=connection.rejected").json();
+  ASSERT_GE(rejected["items"].size(), 1u);
+  EXPECT_EQ(rejected["items"][0]["data"]["stream_id"], "bad\\xff\\xfeid");
+  const auto connected = gw.get("/api/v1/events?type=client.connected").json();
+  EXPECT_EQ(connected["items"][0]["data"]["stream_id"], "x\\xffy");
+  EXPECT_EQ(gw.get("/api/v1/outputs/1/stats").status, 200);
+}
+
 }  // namespace
 }  // namespace srtgw::test

@@ -68,3 +68,20 @@ TEST(StreamId, RedactionHidesTheSessionOnly) {
 
 }  // namespace
 }  // namespace srtgw::srt
+
+namespace srtgw::srt {
+namespace {
+
+TEST(StreamId, PrintableKeepsUtf8AndEscapesEverythingElse) {
+  EXPECT_EQ(printable("cam-1/ü日本"), "cam-1/ü日本");
+  EXPECT_EQ(printable(std::string("a\xff" "b", 3)), "a\\xffb");
+  EXPECT_EQ(printable(std::string("\x01\n\x7f", 3)), "\\x01\\x0a\\x7f");
+  EXPECT_EQ(printable("\xc3"), "\\xc3") << "a truncated sequence";
+  EXPECT_EQ(printable("\xc0\xaf"), "\\xc0\\xaf") << "an overlong";
+  EXPECT_EQ(printable("\xed\xa0\x80"), "\\xed\\xa0\\x80") << "a surrogate";
+  // A caller's streamid as shown anywhere: redacted and printable.
+  EXPECT_EQ(displayStreamId(std::string("#!::u=a\xfe,s=SECRET")), "#!::u=a\\xfe,s=***");
+}
+
+}  // namespace
+}  // namespace srtgw::srt
