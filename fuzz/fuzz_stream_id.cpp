@@ -79,6 +79,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace srtgw::srt;
   const std::string_view text(reinterpret_cast<const char*>(data), size);
   checkAccess(text);
+  // What is shown of a streamid is printable ASCII or valid UTF-8, never a control byte.
+  const std::string shown = displayStreamId(text);
+  for (unsigned char c : shown) {
+    check(c >= 0x20 && c != 0x7F);
+  }
 
   auto parsed = parseStreamId(text);
   const std::string redacted = redactStreamId(text);
