@@ -73,6 +73,11 @@ int main(int argc, char** argv) {
       ->envname("SRTGW_STATS_INTERVAL_MS")
       ->check(CLI::Range(100, 60000))
       ->capture_default_str();
+  serve_cmd->add_option("--udp-coalesce-us", serve.udp_coalesce_us,
+                        "after reading UDP datagrams, wait this long before the next read (0 = wake per datagram)")
+      ->envname("SRTGW_UDP_COALESCE_US")
+      ->check(CLI::Range(0, 20000))
+      ->capture_default_str();
 
   serve_cmd->add_option("--max-events", serve.max_events, "events kept in the event log")
       ->envname("SRTGW_MAX_EVENTS")
@@ -106,6 +111,10 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(0, 3600000));
   relay_cmd->add_option("--srt-workers", relay.srt_workers, "SRT worker threads")
       ->check(CLI::Range(1, 64));
+  relay_cmd->add_option("--udp-coalesce-us", relay.udp_coalesce_us,
+                        "after reading UDP datagrams, wait this long before the next read (0 = wake per datagram)")
+      ->check(CLI::Range(0, 20000))
+      ->capture_default_str();
 
   auto* version_cmd = cli.add_subcommand("version", "Print the version of srtgw and libsrt");
 

@@ -11,6 +11,7 @@ struct RelayOptions {
   std::string input_url;
   std::vector<std::string> output_urls;
   int stats_interval_ms = 0;  // 0: no statistics lines
+  int udp_coalesce_us = 1000;
   int srt_workers = 1;
 };
 

@@ -16,6 +16,12 @@ inline int64_t steadyNowNs() {
 
 inline int64_t steadyNowMs() { return steadyNowNs() / 1'000'000; }
 
+inline int64_t wallNowNs() {
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
 inline int64_t wallNowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())

@@ -49,7 +49,7 @@ Engine::Engine(EngineConfig cfg) : cfg_(std::move(cfg)) {
     srt_workers_.push_back(std::make_unique<SrtWorker>(fmt::format("srt-w{}", i)));
   }
   for (int i = 0; i < udp_n; ++i) {
-    udp_workers_.push_back(std::make_unique<UdpWorker>(fmt::format("udp-w{}", i)));
+    udp_workers_.push_back(std::make_unique<UdpWorker>(fmt::format("udp-w{}", i), cfg_.udp_coalesce_us));
   }
   if (cfg_.analyze_ts) {
     ts_monitor_ = std::make_unique<TsMonitor>(&cfg_.on_event);

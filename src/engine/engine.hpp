@@ -28,11 +28,17 @@ class SrtWorker;
 class UdpWorker;
 class TsMonitor;
 
+inline constexpr int kDefaultUdpCoalesceUs = 1000;
+inline constexpr int kMaxUdpCoalesceUs = 20000;
+
 struct EngineConfig {
   int srt_workers = 1;
   int udp_workers = 1;
   int stats_interval_ms = 1000;
   bool analyze_ts = true;  // TR 101 290 analysis of every input
+  // A UDP worker that found datagrams waits this long before it looks again, so that a
+  // busy input is read in batches, not one wake-up per datagram (0: wake for each).
+  int udp_coalesce_us = kDefaultUdpCoalesceUs;
   EventSink on_event;  // called from worker threads; must not block
 };
 

@@ -11,6 +11,20 @@
 
 namespace srtgw::engine {
 
+/// The source time an SRT output stamps datagram i with: when it arrived, but never
+/// earlier than `since_us`, the time its connection was made (libsrt rejects that, and
+/// says so in its log); 0 (stamp it now) when the batch carries no times.
+inline int64_t sourceTime(const net::DatagramBatch& batch, int i, int64_t since_us) noexcept {
+  if (!batch.timed()) {
+    return 0;
+  }
+  const int64_t t = batch.sourceTimeUs(i);
+  if (t == 0) {
+    return 0;
+  }
+  return t > since_us ? t : since_us;
+}
+
 class Output {
  public:
   Output(OutputSpec spec, const EventSink* sink)

@@ -25,8 +25,9 @@ void SrtCallerOutput::send(net::DatagramBatch& batch) noexcept {
   uint64_t bytes = 0;
   uint64_t dropped = 0;
   const int n = batch.size();
+  const int64_t since = counters_.data_since_us.load(std::memory_order_relaxed);
   for (int i = 0; i < n; ++i) {
-    auto st = srt::sendMessage(s, batch.data(i), batch.length(i));
+    auto st = srt::sendMessage(s, batch.data(i), batch.length(i), sourceTime(batch, i, since));
     if (st == srt::SendStatus::kSent) {
       ++packets;
       bytes += static_cast<uint64_t>(batch.length(i));

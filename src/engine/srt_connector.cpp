@@ -127,6 +127,7 @@ void SrtConnector::onSrtEvent(srt::SocketId sock, int events) {
       connected_ = true;
       backoff_ms_ = 0;
       counters_.connects.add(1);
+      counters_.data_since_us.store(srt::timeNowUs(), std::memory_order_relaxed);
       counters_.data_socket.store(sock_.id(), std::memory_order_release);
       worker_.rewatch(sock_.id(), srt::kEventIn | srt::kEventErr);
       const int64_t now = core::steadyNowMs();

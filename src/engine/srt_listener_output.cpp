@@ -166,6 +166,7 @@ void SrtListenerOutput::acceptOne() {
     owned_[static_cast<size_t>(slot)] = std::move(*accepted);
     slot_of_[id] = slot;
     manager_.watch(id, srt::kEventIn | srt::kEventErr, this);
+    s.since_us.store(srt::timeNowUs(), std::memory_order_relaxed);
     s.sock.store(id, std::memory_order_release);
     int hw = high_water_.load(std::memory_order_relaxed);
     if (slot + 1 > hw) {
@@ -267,8 +268,9 @@ void SrtListenerOutput::send(net::DatagramBatch& batch) noexcept {
     uint64_t packets = 0;
     uint64_t bytes = 0;
     uint64_t dropped = 0;
+    const int64_t since = slot.since_us.load(std::memory_order_relaxed);
     for (int i = 0; i < n; ++i) {
-      auto st = srt::sendMessage(s, batch.data(i), batch.length(i));
+      auto st = srt::sendMessage(s, batch.data(i), batch.length(i), sourceTime(batch, i, since));
       if (st == srt::SendStatus::kSent) {
         ++packets;
         bytes += static_cast<uint64_t>(batch.length(i));

@@ -34,6 +34,7 @@ class SrtListenerOutput final : public Output, private SrtHandler, private srt::
  private:
   struct Slot {
     std::atomic<srt::SocketId> sock{srt::kInvalidSocket};
+    std::atomic<int64_t> since_us{0};  // libsrt's clock at accept, stored before sock
     core::Counter packets;  // written by the input's thread
     core::Counter bytes;
     core::Counter dropped;

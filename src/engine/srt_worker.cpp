@@ -41,16 +41,23 @@ void SrtWorker::removeTicker(SrtHandler* h) {
 }
 
 void SrtWorker::run(std::stop_token st) {
-  constexpr int kMaxEvents = 64;
-  srt::EpollEvent events[kMaxEvents];
+  constexpr size_t kMinEvents = 64;
   int64_t next_tick = core::steadyNowMs() + kTickMs;
   while (!st.stop_requested()) {
-    int n = epoll_.wait(events, kMaxEvents, kTickMs);
+    // Grown only when sockets were added (never per packet), and never while `events_` is
+    // being walked: a handler may watch new sockets.
+    if (events_.size() < std::max(kMinEvents, handlers_.size())) {
+      events_.resize(std::max(kMinEvents, handlers_.size() * 2));
+    }
+    const int capacity = static_cast<int>(events_.size());
+    // libsrt returns capacity + 1 when more sockets were ready than reported.
+    const int n = std::min(epoll_.wait(events_.data(), capacity, kTickMs), capacity);
     commands_.drain();
     for (int i = 0; i < n; ++i) {
-      auto it = handlers_.find(events[i].sock);
+      const auto ev = events_[static_cast<size_t>(i)];
+      auto it = handlers_.find(ev.sock);
       if (it != handlers_.end()) {
-        it->second->onSrtEvent(events[i].sock, events[i].events);
+        it->second->onSrtEvent(ev.sock, ev.events);
       }
     }
     int64_t now = core::steadyNowMs();

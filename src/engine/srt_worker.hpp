@@ -77,6 +77,10 @@ class SrtWorker {
   std::unique_ptr<net::DatagramBatch> batch_ = std::make_unique<net::DatagramBatch>();
   std::unordered_map<srt::SocketId, SrtHandler*> handlers_;  // worker thread only
   std::vector<SrtHandler*> tickers_;                          // worker thread only
+  // Room for every watched socket's event: libsrt reports ready sockets in the order they
+  // became ready and stops at the array's end, so an array smaller than the ready set
+  // would leave the rest for the next round (worker thread only; grown between waits).
+  std::vector<srt::EpollEvent> events_;
   core::NamedThread thread_;  // last: starts after everything above exists
 };
 

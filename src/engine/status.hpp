@@ -91,6 +91,9 @@ struct Counters {
   core::Counter rejected;
   /// The SRT socket carrying data now, for statistics (kInvalidSocket when none).
   std::atomic<srt::SocketId> data_socket{srt::kInvalidSocket};
+  /// libsrt's clock when data_socket connected (stored before it): no packet may be
+  /// stamped with an earlier source time.
+  std::atomic<int64_t> data_since_us{0};
 };
 
 /// Bitrate from successive samples of a byte counter (control thread only).

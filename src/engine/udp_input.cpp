@@ -2,6 +2,7 @@
 
 #include "core/clock.hpp"
 #include "net/address.hpp"
+#include "srt/socket.hpp"
 
 namespace srtgw::engine {
 
@@ -48,15 +49,42 @@ void UdpInput::stop() {
   status_.set(StreamState::kStopped);
 }
 
-void UdpInput::onReadable() {
+namespace {
+
+// Longest age taken from a kernel timestamp; anything older (a stepped wall clock) is
+// stamped with the time of reading instead.
+constexpr int64_t kMaxSourceAgeUs = 1'000'000;
+
+// Maps each datagram's kernel receive time (wall clock) onto libsrt's clock, by its age
+// now: two clock reads per batch, whatever its size.
+void stampSourceTimes(net::DatagramBatch& batch) {
+  const int64_t srt_now = srt::timeNowUs();
+  const int64_t wall_now_ns = core::wallNowNs();
+  for (int i = 0; i < batch.size(); ++i) {
+    const int64_t rx = batch.kernelRxTimeNs(i);
+    int64_t age_us = rx > 0 ? (wall_now_ns - rx) / 1000 : 0;
+    if (age_us < 0 || age_us > kMaxSourceAgeUs) {
+      age_us = 0;
+    }
+    batch.setSourceTimeUs(i, srt_now - age_us);
+  }
+  batch.markTimed();
+}
+
+}  // namespace
+
+int UdpInput::onReadable() {
   auto& batch = worker_.batch();
   int truncated = 0;
+  int total = 0;
   // Bounded: other sockets of this worker get their turn; epoll reports the rest again.
   for (int i = 0; i < 16; ++i) {
     int n = sock_.receive(batch, truncated);
     if (n == 0) {
       break;
     }
+    total += n;
+    stampSourceTimes(batch);
     forward(batch);
     if (n < net::DatagramBatch::kCapacity) {
       break;
@@ -65,7 +93,10 @@ void UdpInput::onReadable() {
   if (truncated > 0) {
     truncated_counter_.add(static_cast<uint64_t>(truncated));
   }
-  last_rx_ms_.store(core::steadyNowMs(), std::memory_order_relaxed);
+  if (total > 0) {
+    last_rx_ms_.store(core::steadyNowMs(), std::memory_order_relaxed);
+  }
+  return total;
 }
 
 void UdpInput::fillStats(EndpointStats& out, int64_t now_ms) {

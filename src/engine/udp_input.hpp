@@ -24,7 +24,7 @@ class UdpInput final : public Input, private UdpHandler {
   void fillStats(EndpointStats& out, int64_t now_ms) override;
 
  private:
-  void onReadable() override;
+  int onReadable() override;
 
   UdpWorker& worker_;
   net::UdpSocket sock_;

@@ -68,6 +68,10 @@ core::Result<UdpSocket> UdpSocket::openReceiver(const UdpReceiverConfig& cfg) {
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   }
   s.buffer_size_ = setBuffer(sock, true, cfg.rcvbuf);
+  // The kernel stamps each datagram with its arrival time, so that an SRT output can carry
+  // the true arrival spacing even when the worker reads several datagrams per wake-up.
+  int on = 1;
+  setsockopt(sock, SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
 
   Interface iface;
   if (!cfg.interface.empty()) {

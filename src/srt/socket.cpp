@@ -284,8 +284,15 @@ int recvMessage(SocketId s, uint8_t* buf, int len) {
   return -1;
 }
 
-SendStatus sendMessage(SocketId s, const uint8_t* buf, int len) {
-  int n = srt_sendmsg2(s, reinterpret_cast<const char*>(buf), len, nullptr);
+SendStatus sendMessage(SocketId s, const uint8_t* buf, int len, int64_t source_time_us) {
+  int n = 0;
+  if (source_time_us > 0) {
+    SRT_MSGCTRL ctrl = srt_msgctrl_default;
+    ctrl.srctime = source_time_us;
+    n = srt_sendmsg2(s, reinterpret_cast<const char*>(buf), len, &ctrl);
+  } else {
+    n = srt_sendmsg2(s, reinterpret_cast<const char*>(buf), len, nullptr);
+  }
   if (n != SRT_ERROR) {
     return SendStatus::kSent;
   }
@@ -295,6 +302,8 @@ SendStatus sendMessage(SocketId s, const uint8_t* buf, int len) {
   }
   return SendStatus::kBroken;
 }
+
+int64_t timeNowUs() { return srt_time_now(); }
 
 bool isTimeoutReject(int code) { return code == SRT_REJ_TIMEOUT; }
 

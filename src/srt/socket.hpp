@@ -88,7 +88,14 @@ class Socket {
 
 /// >0: bytes read; 0: nothing to read now; -1: the connection is gone.
 int recvMessage(SocketId s, uint8_t* buf, int len);
-SendStatus sendMessage(SocketId s, const uint8_t* buf, int len);
+/// `source_time_us`: when the data really arrived, on libsrt's clock (timeNowUs); the
+/// packet is stamped with it, so the receiver plays it out with the original spacing.
+/// 0 stamps it now. It must not be earlier than the connection was made: libsrt rejects
+/// such a packet (callers keep a floor per connection).
+SendStatus sendMessage(SocketId s, const uint8_t* buf, int len, int64_t source_time_us = 0);
+
+/// libsrt's clock (steady, microseconds): the clock of source times.
+int64_t timeNowUs();
 
 /// True when a connect failed because the peer never answered (not a rejection).
 bool isTimeoutReject(int code);

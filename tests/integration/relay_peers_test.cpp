@@ -145,6 +145,45 @@ ChildProcess sltSourceListener(const TempDir& dir, const std::string& tag, int u
                       dir.file(tag + ".out"), dir.file(tag + ".log"));
 }
 
+// srtgw reads a busy UDP input in batches (--udp-coalesce-us) but stamps each datagram
+// with its kernel arrival time, so the SRT receiver plays them out with the spacing they
+// arrived with. Here a 20 ms wait gathers ~5 datagrams sent 4 ms apart: without the
+// source times they would leave the receiver in bursts (4 of 5 gaps near 0 ms).
+TEST(RelayPeers, BatchedUdpReadsKeepTheArrivalSpacingAtTheSrtReceiver) {
+  TempDir dir;
+  RelayProcess relay(dir, "relay", {"udp://127.0.0.1:0", "srt://127.0.0.1:0?mode=listener&latency=200"},
+                     {"--udp-coalesce-us", "20000"});
+  const int udp_port = relay.inputPort();
+  const int srt_port = relay.outputPort(0);
+  ASSERT_NE(udp_port, 0) << relay.log();
+  ASSERT_NE(srt_port, 0) << relay.log();
+  UdpSink sink;
+  ChildProcess rx = sltReceiver(dir, "rx", "srt://127.0.0.1:" + port(srt_port) + "?latency=200", sink);
+  ASSERT_FALSE(relay.waitFor([](const json& s) { return output0(s)["connected_clients"] == 1; }, 20s).is_null())
+      << relay.log();
+
+  constexpr size_t kDatagrams = 300;
+  const std::string data = makeSequenceTs(7 * kDatagrams);
+  const double mbps = 1316 * 8 / 4000.0;  // one datagram every 4 ms
+  UdpSource src("127.0.0.1", udp_port, data, mbps);
+  src.join();
+  ASSERT_TRUE(waitUntil([&] { return sink.bytes() >= data.size(); }, 10s)) << sink.bytes();
+  EXPECT_TRUE(sink.data() == data);
+
+  const auto at = sink.arrivalTimesNs();
+  size_t bunched = 0;
+  size_t gaps = 0;
+  for (size_t i = 21; i < at.size(); ++i) {  // past the first batches after the join
+    ++gaps;
+    if (at[i] - at[i - 1] < 1'000'000) {
+      ++bunched;
+    }
+  }
+  ASSERT_GT(gaps, 200u);
+  EXPECT_LT(bunched * 10, gaps * 3) << bunched << " of " << gaps
+                                    << " gaps under 1 ms: the receiver got the datagrams in bursts";
+}
+
 TEST(RelayPeers, CallerInputPullsEncryptedStreamAndReportsAWrongPassphrase) {
   TempDir dir;
   const std::string pass = "broadcast-secret-2026";

@@ -62,9 +62,11 @@ void UdpSink::run() {
     }
     ssize_t n = ::recv(fd_, buf, sizeof buf, MSG_DONTWAIT);
     if (n > 0) {
+      const auto at = std::chrono::steady_clock::now().time_since_epoch();
       std::lock_guard lock(mu_);
       data_.append(buf, static_cast<size_t>(n));
       ++datagrams_;
+      arrivals_ns_.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(at).count());
     }
   }
 }
@@ -77,6 +79,11 @@ size_t UdpSink::bytes() const {
 size_t UdpSink::datagrams() const {
   std::lock_guard lock(mu_);
   return datagrams_;
+}
+
+std::vector<int64_t> UdpSink::arrivalTimesNs() const {
+  std::lock_guard lock(mu_);
+  return arrivals_ns_;
 }
 
 std::string UdpSink::data() const {

@@ -22,6 +22,8 @@ class UdpSink {
   size_t bytes() const;
   size_t datagrams() const;
   std::string data() const;
+  /// When each datagram arrived (steady clock, ns), in order.
+  std::vector<int64_t> arrivalTimesNs() const;
 
  private:
   void run();
@@ -31,6 +33,7 @@ class UdpSink {
   mutable std::mutex mu_;
   std::string data_;        // guarded by mu_
   size_t datagrams_ = 0;    // guarded by mu_
+  std::vector<int64_t> arrivals_ns_;  // guarded by mu_
   std::thread thread_;
 };
 
