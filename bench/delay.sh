@@ -35,7 +35,7 @@ run_point() {
   wait_for 5 grep -qs ports "$dir/sink.json"
   S=$(head -1 "$dir/sink.json" | jq '.ports[0]')
   if [[ $relay == srtgw ]]; then
-    BG_SPLIT=1 bg_start "$dir/relay.log" "$SRTGW" relay --stats-interval 500 \
+    BG_SPLIT=1 bg_start "$dir/relay.log" "$SRTGW" relay --stats-interval 500 "${SRTGW_RELAY_ARGV[@]}" \
       "udp://127.0.0.1:0" "srt://:0?latency=$L"
     relay_pid=$BG_PID
     P=$(srtgw_port "$dir/relay.log" '.inputs[0].local_port')
@@ -48,7 +48,7 @@ run_point() {
     sleep 0.2
   fi
   if [[ $recv == srtgw ]]; then
-    BG_SPLIT=1 bg_start "$dir/recv.log" "$SRTGW" relay --stats-interval 1000 \
+    BG_SPLIT=1 bg_start "$dir/recv.log" "$SRTGW" relay --stats-interval 1000 "${SRTGW_RELAY_ARGV[@]}" \
       "srt://127.0.0.1:$Q?latency=$L" "udp://127.0.0.1:$S"
   else
     bg_start "$dir/recv.log" "$SLT" "srt://127.0.0.1:$Q?latency=$L" "udp://127.0.0.1:$S"

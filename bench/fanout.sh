@@ -49,7 +49,7 @@ run_point() {
   read -r -a S <<<"$(head -1 "$dir/sink.json" | jq -r '.ports | map(tostring) | join(" ")')"
 
   if [[ $side == srtgw ]]; then
-    BG_SPLIT=1 bg_start "$dir/relay.log" "$SRTGW" relay --stats-interval 500 \
+    BG_SPLIT=1 bg_start "$dir/relay.log" "$SRTGW" relay --stats-interval 500 "${SRTGW_RELAY_ARGV[@]}" \
       "udp://127.0.0.1:0" "srt://:0?maxclients=100"
     gw_pids+=("$BG_PID")
     local p q

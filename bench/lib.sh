@@ -5,6 +5,8 @@
 #   BENCH_BIN    directory of srtgw-bench-gen / srtgw-bench-sink (default: dirname $SRTGW)
 #   SLT          srt-live-transmit binary (default: srt-live-transmit on PATH)
 #   SRTGW_COMMIT commit the srtgw binary was built from (default: git HEAD of this tree)
+#   SRTGW_RELAY_ARGS  extra flags for every `srtgw relay` a script starts, e.g.
+#                "--udp-coalesce-us 0" (default: none; recorded in each run's header)
 #   BENCH_OUT    directory for logs and raw JSON (default: bench/out/<script>-<time>)
 #   BENCH_RESULTS  results file to update (default: bench/RESULTS.md)
 #   BENCH_MAX_BUSY  CPU cores other work may use before a run waits (default 0.5)
@@ -23,6 +25,7 @@ BENCH_BIN=${BENCH_BIN:-$(dirname "$SRTGW")}
 GEN=$BENCH_BIN/srtgw-bench-gen
 SINK=$BENCH_BIN/srtgw-bench-sink
 SLT=${SLT:-srt-live-transmit}
+read -r -a SRTGW_RELAY_ARGV <<<"${SRTGW_RELAY_ARGS:-}"
 BENCH_RESULTS=${BENCH_RESULTS:-$BENCH_DIR/RESULTS.md}
 BENCH_MAX_BUSY=${BENCH_MAX_BUSY:-0.5}
 BENCH_WAIT_S=${BENCH_WAIT_S:-60}
@@ -209,7 +212,7 @@ machine_line() {
     commit=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
     dirty=$(git -C "$REPO_ROOT" status --porcelain -- src apps 2>/dev/null | grep -q . && echo "+uncommitted src changes" || true)
   fi
-  echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $NPROC CPUs ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $kernel; srtgw $commit$dirty ($SRTGW); $("$SLT" -version 2>&1 | grep -m1 'SRT Library version' | sed 's/,.*//')"
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $NPROC CPUs ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $kernel; srtgw $commit$dirty ($SRTGW${SRTGW_RELAY_ARGS:+ relay $SRTGW_RELAY_ARGS}); $("$SLT" -version 2>&1 | grep -m1 'SRT Library version' | sed 's/,.*//')"
 }
 
 # results_update SECTION FILE: replace the block between

@@ -47,7 +47,7 @@ run_point() {
     srtgw-default | srtgw-tuned)
       srtq=""
       [[ $config == srtgw-tuned ]] && srtq="?$TUNED_SRT&maxbw=$maxbw"
-      BG_SPLIT=1 bg_start "$dir/relay.log" "$SRTGW" relay --stats-interval 500 \
+      BG_SPLIT=1 bg_start "$dir/relay.log" "$SRTGW" relay --stats-interval 500 "${SRTGW_RELAY_ARGV[@]}" \
         "udp://127.0.0.1:0" "srt://:0$srtq"
       relay_pid=$BG_PID
       P=$(srtgw_port "$dir/relay.log" '.inputs[0].local_port')
