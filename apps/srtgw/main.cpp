@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--udp-coalesce-us", serve.udp_coalesce_us,
                         "after reading UDP datagrams, wait this long before the next read (0 = wake per datagram)")
       ->envname("SRTGW_UDP_COALESCE_US")
-      ->check(CLI::Range(0, 20000))
+      ->check(CLI::Range(0, srtgw::engine::kMaxUdpCoalesceUs))
       ->capture_default_str();
 
   serve_cmd->add_option("--max-events", serve.max_events, "events kept in the event log")
@@ -113,7 +113,7 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 64));
   relay_cmd->add_option("--udp-coalesce-us", relay.udp_coalesce_us,
                         "after reading UDP datagrams, wait this long before the next read (0 = wake per datagram)")
-      ->check(CLI::Range(0, 20000))
+      ->check(CLI::Range(0, srtgw::engine::kMaxUdpCoalesceUs))
       ->capture_default_str();
 
   auto* version_cmd = cli.add_subcommand("version", "Print the version of srtgw and libsrt");

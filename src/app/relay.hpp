@@ -5,13 +5,15 @@
 #include <string>
 #include <vector>
 
+#include "engine/udp_coalesce.hpp"
+
 namespace srtgw::app {
 
 struct RelayOptions {
   std::string input_url;
   std::vector<std::string> output_urls;
   int stats_interval_ms = 0;  // 0: no statistics lines
-  int udp_coalesce_us = 1000;
+  int udp_coalesce_us = engine::kDefaultUdpCoalesceUs;
   int srt_workers = 1;
 };
 

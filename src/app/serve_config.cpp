@@ -55,7 +55,7 @@ core::Result<void> loadConfigFile(const std::string& path, ServeConfig& cfg) {
     else if (key == "workers") r = num(cfg.workers, 1, 64);
     else if (key == "http_threads") r = num(cfg.http_threads, 1, 64);
     else if (key == "stats_interval_ms") r = num(cfg.stats_interval_ms, 100, 60000);
-    else if (key == "udp_coalesce_us") r = num(cfg.udp_coalesce_us, 0, 20000);
+    else if (key == "udp_coalesce_us") r = num(cfg.udp_coalesce_us, 0, engine::kMaxUdpCoalesceUs);
     else if (key == "max_events") r = num(cfg.max_events, 10, 10000000);
     else if (key == "metrics_public") r = flag(cfg.metrics_public);
     else if (key == "http_timeout_s") r = num(cfg.http_timeout_s, 1, 3600);

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "core/result.hpp"
+#include "engine/udp_coalesce.hpp"
 
 namespace srtgw::app {
 
@@ -16,7 +17,7 @@ struct ServeConfig {
   int workers = 1;                        // SRTGW_WORKERS, --workers, workers (SRT worker threads)
   int http_threads = 2;                   // SRTGW_HTTP_THREADS, --http-threads, http_threads
   int stats_interval_ms = 1000;           // SRTGW_STATS_INTERVAL_MS, --stats-interval-ms
-  int udp_coalesce_us = 1000;             // SRTGW_UDP_COALESCE_US, --udp-coalesce-us
+  int udp_coalesce_us = engine::kDefaultUdpCoalesceUs;  // SRTGW_UDP_COALESCE_US, --udp-coalesce-us
   int max_events = 10000;                 // SRTGW_MAX_EVENTS, --max-events, max_events
   std::string config_file;                // SRTGW_CONFIG, --config
   int http_timeout_s = 30;                // SRTGW_HTTP_TIMEOUT_S, --http-timeout-s, http_timeout_s

@@ -16,6 +16,7 @@
 #include "engine/spec.hpp"
 #include "engine/stats.hpp"
 #include "engine/status.hpp"
+#include "engine/udp_coalesce.hpp"
 #include "srt/runtime.hpp"
 #include "ts/analysis_snapshot.hpp"
 
@@ -27,9 +28,6 @@ struct OutputSet;
 class SrtWorker;
 class UdpWorker;
 class TsMonitor;
-
-inline constexpr int kDefaultUdpCoalesceUs = 1000;
-inline constexpr int kMaxUdpCoalesceUs = 20000;
 
 struct EngineConfig {
   int srt_workers = 1;
