@@ -163,8 +163,14 @@ TEST(Engine, UpdatingAnInputKeepsItsListenerOutputClients) {
   UdpSink sink;
   ASSERT_TRUE(rx.addInput(input("pull", "srt://127.0.0.1:" + std::to_string(srt_port))).ok());
   ASSERT_TRUE(rx.addOutput(output("u", "pull", "udp://127.0.0.1:" + std::to_string(sink.port()))).ok());
+  // Both ends must have seen the connection: the listener accepts it before the caller's
+  // worker has handled its own "connected" event.
   ASSERT_TRUE(waitUntil(
-      [&] { return findOutput(*gw.sampleNow(), "srt")->connected_clients == 1; }, 10s));
+      [&] {
+        return findOutput(*gw.sampleNow(), "srt")->connected_clients == 1 &&
+               findInput(*rx.sampleNow(), "pull")->connects == 1u;
+      },
+      10s));
 
   // Move the input to another port: the listener output and its client stay connected.
   ASSERT_TRUE(gw.updateInput(input("in", "udp://127.0.0.1:0")).ok());
