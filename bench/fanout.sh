@@ -1,17 +1,41 @@
 #!/usr/bin/env bash
 # fanout.sh: one 10 Mbps UDP input to N SRT receivers, N = 1, 4, 16, 64.
 #
-#   srtgw:  gen --UDP--> srtgw relay udp://127.0.0.1:0 "srt://:0?maxclients=100" <--SRT-- N x srt-live-transmit caller --UDP--> sink (N ports)
-#   fleet:  gen --UDP x N--> N x srt-live-transmit udp://:Pi srt://:Qi <--SRT-- 1 caller each --UDP--> sink (N ports)
+#   srtgw:  gen --UDP--> srtgw relay udp://127.0.0.1:0 "srt://:0?maxclients=100" <--SRT-- N receivers
+#   fleet:  gen --UDP x N--> N x srt-live-transmit udp://:Pi srt://:Qi <--SRT-- 1 receiver each
 #
-# The receivers are the same srt-live-transmit callers in both cases. Reported: CPU
+# The receivers are the same in both cases (below). Reported: CPU
 # (utime+stime over the steady window, % of one core) and memory (RSS and PSS at the end
 # of the window) of the gateway side only: the srtgw process vs the sum over the N
 # srt-live-transmit relays; and the worst receiver's loss.
 #
-# Env: BENCH_FANOUT_N ("1 4 16 64"), BENCH_FANOUT_MBPS (10), BENCH_SECONDS (12).
+# Receivers (BENCH_FANOUT_RECEIVER), the same on both sides:
+#   srtrecv (default): one srtgw-bench-srtrecv process holding all N SRT callers on one
+#     local port (one libsrt multiplexer), counting loss itself; TSBPD on, as a player.
+#   srtrecv-notsbpd: the same delivering on arrival (tsbpdmode=false, as a recorder):
+#     only what the gateway fails to deliver is lost, and the receivers cost a fraction
+#     of the CPU, which on a 2-core host otherwise starves at N=64 (RESULTS.md).
+#   slt: N srt-live-transmit callers, each forwarding to its own port of one UDP sink.
+# Each receiver kind has its own section in RESULTS.md.
+#
+# Env: BENCH_FANOUT_N ("1 4 16 64"), BENCH_FANOUT_MBPS (10), BENCH_SECONDS (12),
+#      BENCH_FANOUT_RECEIVER (srtrecv | srtrecv-notsbpd | slt).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init fanout
+
+RECEIVER=${BENCH_FANOUT_RECEIVER:-srtrecv}
+SRTRECV=$BENCH_BIN/srtgw-bench-srtrecv
+SRTRECV_ARGS=()
+case $RECEIVER in
+  srtrecv | srtrecv-notsbpd)
+    [[ -x $SRTRECV ]] || { echo "fanout: missing $SRTRECV (build first)" >&2; exit 2; }
+    [[ $RECEIVER == srtrecv-notsbpd ]] && SRTRECV_ARGS=(--no-tsbpd)
+    ;;
+  slt) ;;
+  *) echo "fanout: BENCH_FANOUT_RECEIVER must be srtrecv, srtrecv-notsbpd or slt" >&2; exit 2 ;;
+esac
+SECTION=fanout
+[[ $RECEIVER == srtrecv ]] || SECTION=fanout-$RECEIVER
 
 NS=${BENCH_FANOUT_N:-1 4 16 64}
 RATE=${BENCH_FANOUT_MBPS:-10}
@@ -21,6 +45,7 @@ WIN_END=$((DUR - 1))
 TSV=$BENCH_OUT/fanout.tsv
 printf 'side\tn\tsent\tworst_loss_pct\ttotal_loss_pct\tgw_cpu_pct\tgw_rss_kb\tgw_pss_kb\trecv_cpu_pct\tothers_cores\tload\tnote\n' >"$TSV"
 
+sink_ticks() { if [[ -n $1 ]]; then cpu_ticks "$1"; else echo 0; fi; }
 srtgw_has_clients() { [[ $(json_last "$1" '.inputs[0].outputs[0].connected_clients // 0') -ge $2 ]]; }
 all_accepted() {
   local n=$1 dir=$2 i
@@ -41,12 +66,17 @@ run_point() {
   mkdir -p "$dir"
   wait_quiet
   local load=$QUIET_NOTE
-  local gw_pids=() recv_pids=() dests=() sink_pid gen_pid S=() Q=() P=()
+  local gw_pids=() recv_pids=() dests=() sink_pid="" gen_pid S=() Q=() P=() result
 
-  bg_start "$dir/sink.json" "$SINK" --ports "$n" --seconds $((DUR + 60)) --idle-ms 1500
-  sink_pid=$BG_PID
-  wait_for 5 grep -qs ports "$dir/sink.json"
-  read -r -a S <<<"$(head -1 "$dir/sink.json" | jq -r '.ports | map(tostring) | join(" ")')"
+  if [[ $RECEIVER == slt ]]; then
+    result=$dir/sink.json
+    bg_start "$result" "$SINK" --ports "$n" --seconds $((DUR + 60)) --idle-ms 1500
+    sink_pid=$BG_PID
+    wait_for 5 grep -qs ports "$result"
+    read -r -a S <<<"$(head -1 "$result" | jq -r '.ports | map(tostring) | join(" ")')"
+  else
+    result=$dir/recv.json
+  fi
 
   if [[ $side == srtgw ]]; then
     BG_SPLIT=1 bg_start "$dir/relay.log" "$SRTGW" relay --stats-interval 500 "${SRTGW_RELAY_ARGV[@]}" \
@@ -70,10 +100,17 @@ run_point() {
     wait_for 10 all_ready "$n" "$dir" || note="relays not ready"
     sleep 0.2
   fi
-  for ((i = 0; i < n; i++)); do
-    bg_start "$dir/recv$i.log" "$SLT" "srt://127.0.0.1:${Q[i]}" "udp://127.0.0.1:${S[i]}"
+  if [[ $RECEIVER == slt ]]; then
+    for ((i = 0; i < n; i++)); do
+      bg_start "$dir/recv$i.log" "$SLT" "srt://127.0.0.1:${Q[i]}" "udp://127.0.0.1:${S[i]}"
+      recv_pids+=("$BG_PID")
+    done
+  else
+    local targets=()
+    for ((i = 0; i < n; i++)); do targets+=(--connect "127.0.0.1:${Q[i]}"); done
+    BG_SPLIT=1 bg_start "$result" "$SRTRECV" "${SRTRECV_ARGS[@]}" "${targets[@]}" --seconds $((DUR + 60)) --idle-ms 1500
     recv_pids+=("$BG_PID")
-  done
+  fi
   if [[ $side == srtgw ]]; then
     wait_for 20 srtgw_has_clients "$dir/relay.log" "$n" || note="not all receivers connected"
   else
@@ -89,7 +126,7 @@ run_point() {
   m0=$(machine_busy_ticks)
   for p in "${gw_pids[@]}"; do g0=$((g0 + $(cpu_ticks "$p"))); done
   for p in "${recv_pids[@]}"; do r0=$((r0 + $(cpu_ticks "$p"))); done
-  o0=$((g0 + r0 + $(cpu_ticks "$gen_pid") + $(cpu_ticks "$sink_pid")))
+  o0=$((g0 + r0 + $(cpu_ticks "$gen_pid") + $(sink_ticks "$sink_pid")))
   sleep $((WIN_END - WARM))
   t1=$(date +%s.%N)
   m1=$(machine_busy_ticks)
@@ -99,17 +136,23 @@ run_point() {
     pss=$((pss + $(pss_kb "$p")))
   done
   for p in "${recv_pids[@]}"; do r1=$((r1 + $(cpu_ticks "$p"))); done
-  o1=$((g1 + r1 + $(cpu_ticks "$gen_pid") + $(cpu_ticks "$sink_pid")))
+  o1=$((g1 + r1 + $(cpu_ticks "$gen_pid") + $(sink_ticks "$sink_pid")))
 
   wait_pid "$gen_pid" $((DUR + 20)) || stop_pid "$gen_pid"
-  wait_pid "$sink_pid" 10 || stop_pid "$sink_pid"
-  for p in "${recv_pids[@]}" "${gw_pids[@]}"; do stop_pid "$p"; done
+  if [[ -n $sink_pid ]]; then
+    wait_pid "$sink_pid" 10 || stop_pid "$sink_pid"
+    for p in "${recv_pids[@]}"; do stop_pid "$p"; done
+  else
+    # srtgw-bench-srtrecv ends by itself 1.5 s after the last packet.
+    for p in "${recv_pids[@]}"; do wait_pid "$p" 10 || stop_pid "$p"; done
+  fi
+  for p in "${gw_pids[@]}"; do stop_pid "$p"; done
 
   local sent min_unique total_unique worst total cpu rcpu others
   sent=$(json_last "$dir/gen.json" '.sent')
   [[ -n $sent ]] || { sent=0; note="${note:+$note; }generator failed"; }
-  min_unique=$(json_last "$dir/sink.json" '.total.min_unique // 0')
-  total_unique=$(json_last "$dir/sink.json" '.total.unique // 0')
+  min_unique=$(json_last "$result" '.total.min_unique // 0')
+  total_unique=$(json_last "$result" '.total.unique // 0')
   [[ -n $min_unique ]] || { min_unique=0; total_unique=0; }
   worst=$(calc "%.3f" "$sent > 0 ? ($sent - $min_unique) * 100 / $sent : 100")
   total=$(calc "%.3f" "$sent > 0 ? ($sent * $n - $total_unique) * 100 / ($sent * $n) : 100")
@@ -136,11 +179,16 @@ mb() { awk -v k="$1" 'BEGIN {if (k == "") print "-"; else printf "%.1f", k / 102
 
 REPORT=$BENCH_OUT/fanout.md
 {
-  echo "## fanout.sh: one ${RATE} Mbps input to N SRT receivers"
+  echo "## fanout.sh: one ${RATE} Mbps input to N SRT receivers ($RECEIVER)"
   echo
   echo "Run: $(machine_line)."
-  echo "srtgw: one listener output \`srt://:Q?maxclients=100\` serving N srt-live-transmit callers."
+  echo "srtgw: one listener output \`srt://:Q?maxclients=100\` serving N SRT callers."
   echo "Fleet: N \`srt-live-transmit udp://:Pi srt://:Qi\` (defaults), the generator sending N copies, one caller each."
+  if [[ $RECEIVER == slt ]]; then
+    echo "Receivers: N srt-live-transmit callers, each to its own port of one UDP sink."
+  else
+    echo "Receivers: one srtgw-bench-srtrecv process, N SRT callers sharing one local port, $([[ $RECEIVER == srtrecv ]] && echo "TSBPD on (default latency)" || echo "delivering on arrival (tsbpdmode=false)")."
+  fi
   echo "${DUR} s of traffic; CPU window = seconds ${WARM}..${WIN_END}; RSS/PSS at the end of the window. Gateway side only (receivers excluded)."
   echo
   echo "| N | srtgw CPU % | fleet CPU % | CPU ratio | target (N>=16) | srtgw RSS MB | fleet RSS MB | RSS ratio | target (N>=16) | PSS ratio | worst receiver loss % srtgw / fleet | zero loss target | receivers CPU % srtgw / fleet | load1/other cores srtgw / fleet |"
@@ -165,6 +213,6 @@ REPORT=$BENCH_OUT/fanout.md
   awk -F'\t' 'NR > 1 && $12 != "-" {printf "- %s N=%s: %s\n", $1, $2, $12}' "$TSV"
 } >"$REPORT"
 
-results_update fanout "$REPORT"
+results_update "$SECTION" "$REPORT"
 echo
 cat "$REPORT"

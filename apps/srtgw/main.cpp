@@ -74,9 +74,14 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(100, 60000))
       ->capture_default_str();
   serve_cmd->add_option("--udp-coalesce-us", serve.udp_coalesce_us,
-                        "after reading UDP datagrams, wait this long before the next read (0 = wake per datagram)")
+                        "after reading a UDP input, leave it unread this long (0 = read every datagram at once)")
       ->envname("SRTGW_UDP_COALESCE_US")
       ->check(CLI::Range(0, srtgw::engine::kMaxUdpCoalesceUs))
+      ->capture_default_str();
+  serve_cmd->add_option("--srt-coalesce-us", serve.srt_coalesce_us,
+                        "the same for UDP inputs whose outputs are all SRT (at most 1/8 of their latency)")
+      ->envname("SRTGW_SRT_COALESCE_US")
+      ->check(CLI::Range(0, srtgw::engine::kMaxSrtCoalesceUs))
       ->capture_default_str();
 
   serve_cmd->add_option("--max-events", serve.max_events, "events kept in the event log")
@@ -112,8 +117,12 @@ int main(int argc, char** argv) {
   relay_cmd->add_option("--srt-workers", relay.srt_workers, "SRT worker threads")
       ->check(CLI::Range(1, 64));
   relay_cmd->add_option("--udp-coalesce-us", relay.udp_coalesce_us,
-                        "after reading UDP datagrams, wait this long before the next read (0 = wake per datagram)")
+                        "after reading a UDP input, leave it unread this long (0 = read every datagram at once)")
       ->check(CLI::Range(0, srtgw::engine::kMaxUdpCoalesceUs))
+      ->capture_default_str();
+  relay_cmd->add_option("--srt-coalesce-us", relay.srt_coalesce_us,
+                        "the same when all outputs are SRT (at most 1/8 of their latency)")
+      ->check(CLI::Range(0, srtgw::engine::kMaxSrtCoalesceUs))
       ->capture_default_str();
 
   auto* version_cmd = cli.add_subcommand("version", "Print the version of srtgw and libsrt");

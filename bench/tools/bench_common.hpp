@@ -81,6 +81,78 @@ inline void fillTemplate(unsigned char* buf, size_t size) {
   putU32(buf + kMagicOffset, kMagic);
 }
 
+// Per-stream bookkeeping of benchmark sequence numbers: received, unique, duplicates,
+// reordering and loss (gaps between the lowest and highest number seen). The bitmap
+// comes from calloc, so only the pages of numbers actually seen are touched.
+struct SeqCounter {
+  static constexpr uint64_t kBits = 1ull << 27;  // 134M sequence numbers per stream
+
+  enum class Outcome { kBad, kOutOfRange, kDuplicate, kNew };
+
+  uint64_t* seen = nullptr;
+  uint64_t received = 0;
+  uint64_t unique = 0;
+  uint64_t duplicates = 0;
+  uint64_t reordered = 0;
+  uint64_t bad = 0;           // not a benchmark datagram
+  uint64_t out_of_range = 0;  // sequence number beyond the bitmap
+  uint64_t bytes = 0;
+  uint64_t min_seq = UINT64_MAX;
+  uint64_t max_seq = 0;
+  bool any = false;
+
+  SeqCounter() : seen(static_cast<uint64_t*>(std::calloc(kBits / 64, sizeof(uint64_t)))) {
+    if (seen == nullptr) {
+      std::fprintf(stderr, "out of memory\n");
+      std::exit(2);
+    }
+  }
+  ~SeqCounter() { std::free(seen); }
+  SeqCounter(const SeqCounter&) = delete;
+  SeqCounter& operator=(const SeqCounter&) = delete;
+
+  // Counts one datagram; `seq` and `sent` get its header fields when it is one of ours.
+  Outcome add(const unsigned char* d, size_t len, uint64_t* seq = nullptr, uint64_t* sent = nullptr) {
+    if (len < kHeaderEnd || d[0] != 0x47 || getU32(d + kMagicOffset) != kMagic) {
+      ++bad;
+      return Outcome::kBad;
+    }
+    const uint64_t s = getU64(d + kSeqOffset);
+    if (seq != nullptr) {
+      *seq = s;
+    }
+    if (sent != nullptr) {
+      *sent = getU64(d + kTimeOffset);
+    }
+    ++received;
+    bytes += len;
+    if (s >= kBits) {
+      ++out_of_range;
+      return Outcome::kOutOfRange;
+    }
+    uint64_t& word = seen[s >> 6];
+    const uint64_t bit = 1ull << (s & 63);
+    if (word & bit) {
+      ++duplicates;
+      return Outcome::kDuplicate;
+    }
+    word |= bit;
+    ++unique;
+    if (any && s < max_seq) {
+      ++reordered;
+    }
+    if (!any || s > max_seq) {
+      max_seq = s;
+    }
+    min_seq = s < min_seq ? s : min_seq;
+    any = true;
+    return Outcome::kNew;
+  }
+
+  uint64_t span() const { return any ? max_seq - min_seq + 1 : 0; }
+  uint64_t lost() const { return span() > unique ? span() - unique : 0; }
+};
+
 [[noreturn]] inline void die(const char* prog, const std::string& msg) {
   std::fprintf(stderr, "%s: %s\n", prog, msg.c_str());
   std::exit(2);

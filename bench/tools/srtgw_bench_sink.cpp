@@ -32,7 +32,6 @@ namespace {
 constexpr const char* kProg = "srtgw-bench-sink";
 constexpr unsigned kBatch = 64;
 constexpr size_t kMaxDatagram = 65536;
-constexpr uint64_t kSeqBits = 1ull << 27;       // 134M sequence numbers per port
 constexpr size_t kDelayBuckets = 1u << 22;      // 1 us buckets: 0 .. 4.19 s
 constexpr size_t kJitterBuckets = 1u << 18;     // 1 us buckets: 0 .. 262 ms
 
@@ -94,17 +93,7 @@ struct Histogram {
 struct Port {
   int fd = -1;
   uint16_t port = 0;
-  uint64_t* seen = nullptr;  // bitmap of sequence numbers
-  uint64_t received = 0;
-  uint64_t unique = 0;
-  uint64_t duplicates = 0;
-  uint64_t reordered = 0;
-  uint64_t bad = 0;          // not a benchmark datagram
-  uint64_t out_of_range = 0; // sequence beyond the bitmap
-  uint64_t bytes = 0;
-  uint64_t min_seq = UINT64_MAX;
-  uint64_t max_seq = 0;
-  bool any = false;
+  SeqCounter seq;
   uint64_t prev_seq = 0;
   uint64_t prev_send = 0;
   uint64_t prev_recv = 0;
@@ -126,38 +115,19 @@ void usage() {
 }
 
 void handle(Port& p, const unsigned char* d, size_t len, uint64_t recv_ns) {
-  if (len < kHeaderEnd || d[0] != 0x47 || getU32(d + kMagicOffset) != kMagic) {
-    ++p.bad;
+  uint64_t seq = 0;
+  uint64_t sent = 0;
+  const SeqCounter::Outcome o = p.seq.add(d, len, &seq, &sent);
+  if (o == SeqCounter::Outcome::kBad) {
     return;
   }
-  const uint64_t seq = getU64(d + kSeqOffset);
-  const uint64_t sent = getU64(d + kTimeOffset);
-  ++p.received;
-  p.bytes += len;
   if (p.first_recv == 0) {
     p.first_recv = recv_ns;
   }
   p.last_recv = recv_ns;
-  if (seq >= kSeqBits) {
-    ++p.out_of_range;
+  if (o != SeqCounter::Outcome::kNew) {
     return;
   }
-  uint64_t& word = p.seen[seq >> 6];
-  const uint64_t bit = 1ull << (seq & 63);
-  if (word & bit) {
-    ++p.duplicates;
-    return;
-  }
-  word |= bit;
-  ++p.unique;
-  if (p.any && seq < p.max_seq) {
-    ++p.reordered;
-  }
-  if (!p.any || seq > p.max_seq) {
-    p.max_seq = seq;
-  }
-  p.min_seq = std::min(p.min_seq, seq);
-  p.any = true;
   p.delay.add(recv_ns > sent ? recv_ns - sent : 0);
   if (p.have_prev && seq == p.prev_seq + 1) {
     const int64_t dr = static_cast<int64_t>(recv_ns - p.prev_recv);
@@ -272,10 +242,6 @@ int main(int argc, char** argv) {
     socklen_t gl = sizeof got;
     getsockname(p.fd, reinterpret_cast<sockaddr*>(&got), &gl);
     p.port = ntohs(got.sin_port);
-    p.seen = static_cast<uint64_t*>(std::calloc(kSeqBits / 64, sizeof(uint64_t)));
-    if (p.seen == nullptr) {
-      die(kProg, "out of memory");
-    }
     p.delay.init(kDelayBuckets);
     p.jitter.init(kJitterBuckets);
     epoll_event ev{};
@@ -409,8 +375,8 @@ int main(int argc, char** argv) {
   out += "{\"tool\":\"srtgw-bench-sink\",\"ports\":[";
   for (size_t i = 0; i < ports.size(); ++i) {
     Port& p = ports[i];
-    const uint64_t span = p.any ? p.max_seq - p.min_seq + 1 : 0;
-    const uint64_t lost = span > p.unique ? span - p.unique : 0;
+    const SeqCounter& q = p.seq;
+    const uint64_t lost = q.lost();
     const double rate_s = p.last_recv > p.first_recv ? static_cast<double>(p.last_recv - p.first_recv) / 1e9 : 0;
     std::snprintf(
         buf, sizeof buf,
@@ -418,23 +384,23 @@ int main(int argc, char** argv) {
         "\"reordered\":%llu,\"bad\":%llu,\"first_seq\":%lld,\"last_seq\":%lld,\"mbps\":%.3f,"
         "\"delay_ms\":{\"min\":%.3f,\"p50\":%.3f,\"p99\":%.3f,\"p999\":%.3f,\"max\":%.3f,\"mean\":%.3f},"
         "\"jitter_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"p999\":%.3f,\"max\":%.3f}}",
-        i ? "," : "", p.port, static_cast<unsigned long long>(p.received),
-        static_cast<unsigned long long>(p.unique), static_cast<unsigned long long>(lost),
-        static_cast<unsigned long long>(p.duplicates), static_cast<unsigned long long>(p.reordered),
-        static_cast<unsigned long long>(p.bad), p.any ? static_cast<long long>(p.min_seq) : -1LL,
-        p.any ? static_cast<long long>(p.max_seq) : -1LL,
-        rate_s > 0 ? static_cast<double>(p.bytes) * 8.0 / rate_s / 1e6 : 0.0,
+        i ? "," : "", p.port, static_cast<unsigned long long>(q.received),
+        static_cast<unsigned long long>(q.unique), static_cast<unsigned long long>(lost),
+        static_cast<unsigned long long>(q.duplicates), static_cast<unsigned long long>(q.reordered),
+        static_cast<unsigned long long>(q.bad), q.any ? static_cast<long long>(q.min_seq) : -1LL,
+        q.any ? static_cast<long long>(q.max_seq) : -1LL,
+        rate_s > 0 ? static_cast<double>(q.bytes) * 8.0 / rate_s / 1e6 : 0.0,
         p.delay.count ? static_cast<double>(p.delay.min_ns) / 1e6 : 0.0, p.delay.quantileMs(0.5),
         p.delay.quantileMs(0.99), p.delay.quantileMs(0.999), static_cast<double>(p.delay.max_ns) / 1e6,
         p.delay.count ? static_cast<double>(p.delay.sum_ns / p.delay.count) / 1e6 : 0.0,
         p.jitter.quantileMs(0.5), p.jitter.quantileMs(0.99), p.jitter.quantileMs(0.999),
         static_cast<double>(p.jitter.max_ns) / 1e6);
     out += buf;
-    t_recv += p.received;
-    t_unique += p.unique;
+    t_recv += q.received;
+    t_unique += q.unique;
     t_lost += lost;
-    t_dup += p.duplicates;
-    t_reord += p.reordered;
+    t_dup += q.duplicates;
+    t_reord += q.reordered;
     worst_p50 = std::max(worst_p50, p.delay.quantileMs(0.5));
     worst_p99 = std::max(worst_p99, p.delay.quantileMs(0.99));
     worst_max = std::max(worst_max, static_cast<double>(p.delay.max_ns) / 1e6);
@@ -443,8 +409,8 @@ int main(int argc, char** argv) {
   uint64_t min_unique = UINT64_MAX;
   uint64_t max_unique = 0;
   for (const Port& p : ports) {
-    min_unique = std::min(min_unique, p.unique);
-    max_unique = std::max(max_unique, p.unique);
+    min_unique = std::min(min_unique, p.seq.unique);
+    max_unique = std::max(max_unique, p.seq.unique);
   }
   std::snprintf(buf, sizeof buf,
                 "],\"total\":{\"ports\":%zu,\"received\":%llu,\"unique\":%llu,\"lost\":%llu,"

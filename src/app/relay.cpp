@@ -52,6 +52,7 @@ int runRelay(const RelayOptions& opts) {
   engine::EngineConfig cfg;
   cfg.srt_workers = opts.srt_workers;
   cfg.udp_coalesce_us = opts.udp_coalesce_us;
+  cfg.srt_coalesce_us = opts.srt_coalesce_us;
   cfg.on_event = [](const engine::StateEvent& e) {
     // URLs may carry passphrases: log names and ids only.
     spdlog::info("{} {}: {}{}{}", e.kind, e.id, engine::toString(e.state),

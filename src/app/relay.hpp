@@ -14,6 +14,7 @@ struct RelayOptions {
   std::vector<std::string> output_urls;
   int stats_interval_ms = 0;  // 0: no statistics lines
   int udp_coalesce_us = engine::kDefaultUdpCoalesceUs;
+  int srt_coalesce_us = engine::kDefaultSrtCoalesceUs;
   int srt_workers = 1;
 };
 

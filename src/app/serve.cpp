@@ -180,6 +180,7 @@ int runServe(const ServeConfig& cfg) {
   ecfg.srt_workers = cfg.workers;
   ecfg.stats_interval_ms = cfg.stats_interval_ms;
   ecfg.udp_coalesce_us = cfg.udp_coalesce_us;
+  ecfg.srt_coalesce_us = cfg.srt_coalesce_us;
   ecfg.on_event = [&events](const engine::StateEvent& e) {
     spdlog::info("{} {}: {}{}{}{}", e.kind, e.id,
                  e.type == "state" ? engine::toString(e.state) : e.type.c_str(),

@@ -56,6 +56,7 @@ core::Result<void> loadConfigFile(const std::string& path, ServeConfig& cfg) {
     else if (key == "http_threads") r = num(cfg.http_threads, 1, 64);
     else if (key == "stats_interval_ms") r = num(cfg.stats_interval_ms, 100, 60000);
     else if (key == "udp_coalesce_us") r = num(cfg.udp_coalesce_us, 0, engine::kMaxUdpCoalesceUs);
+    else if (key == "srt_coalesce_us") r = num(cfg.srt_coalesce_us, 0, engine::kMaxSrtCoalesceUs);
     else if (key == "max_events") r = num(cfg.max_events, 10, 10000000);
     else if (key == "metrics_public") r = flag(cfg.metrics_public);
     else if (key == "http_timeout_s") r = num(cfg.http_timeout_s, 1, 3600);
@@ -75,10 +76,10 @@ core::Result<void> loadConfigFile(const std::string& path, ServeConfig& cfg) {
 
 std::string describe(const ServeConfig& c) {
   return fmt::format(
-      "listen={} data_dir={} db={} log_level={} workers={} http_threads={} stats_interval_ms={} udp_coalesce_us={} "
+      "listen={} data_dir={} db={} log_level={} workers={} http_threads={} stats_interval_ms={} udp_coalesce_us={} srt_coalesce_us={} "
       "max_events={} http_timeout_s={} metrics_public={} tls_cert={} tls_key={} config={} web_dir={}",
       c.listen, c.data_dir, c.dbPath(), c.log_level, c.workers, c.http_threads,
-      c.stats_interval_ms, c.udp_coalesce_us, c.max_events, c.http_timeout_s, c.metrics_public,
+      c.stats_interval_ms, c.udp_coalesce_us, c.srt_coalesce_us, c.max_events, c.http_timeout_s, c.metrics_public,
       c.tls_cert.empty() ? "(none)" : c.tls_cert, c.tls_key.empty() ? "(none)" : c.tls_key, c.config_file.empty() ? "(none)" : c.config_file,
       c.webDir());
 }

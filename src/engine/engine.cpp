@@ -49,7 +49,7 @@ Engine::Engine(EngineConfig cfg) : cfg_(std::move(cfg)) {
     srt_workers_.push_back(std::make_unique<SrtWorker>(fmt::format("srt-w{}", i)));
   }
   for (int i = 0; i < udp_n; ++i) {
-    udp_workers_.push_back(std::make_unique<UdpWorker>(fmt::format("udp-w{}", i), cfg_.udp_coalesce_us));
+    udp_workers_.push_back(std::make_unique<UdpWorker>(fmt::format("udp-w{}", i)));
   }
   if (cfg_.analyze_ts) {
     ts_monitor_ = std::make_unique<TsMonitor>(&cfg_.on_event);
@@ -89,6 +89,12 @@ std::shared_ptr<Output> Engine::newOutput(const OutputSpec& spec) {
 void Engine::publish_locked(InputEntry& entry) {
   auto next = std::make_shared<OutputSet>();
   next->outputs = entry.outputs;
+  std::vector<const EndpointSpec*> endpoints;
+  endpoints.reserve(entry.outputs.size());
+  for (const auto& o : entry.outputs) {
+    endpoints.push_back(&o->spec().endpoint);
+  }
+  next->read_hold_us = readHoldUs(endpoints, cfg_.udp_coalesce_us, cfg_.srt_coalesce_us);
   std::shared_ptr<const OutputSet> previous;
   entry.input->runOnWorker([&] { previous = entry.input->swapOutputs(std::move(next)); });
   // `previous` is released here, on the control thread, after the worker let go of it.

@@ -34,9 +34,11 @@ struct EngineConfig {
   int udp_workers = 1;
   int stats_interval_ms = 1000;
   bool analyze_ts = true;  // TR 101 290 analysis of every input
-  // A UDP worker that found datagrams waits this long before it looks again, so that a
-  // busy input is read in batches, not one wake-up per datagram (0: wake for each).
+  // A UDP input that was read is left unread this long, so that a busy input is read in
+  // batches, not one wake-up per datagram (0: read at every arrival). Inputs whose outputs
+  // are all SRT use the second value, capped by their outputs' latency (udp_coalesce.hpp).
   int udp_coalesce_us = kDefaultUdpCoalesceUs;
+  int srt_coalesce_us = kDefaultSrtCoalesceUs;
   EventSink on_event;  // called from worker threads; must not block
 };
 

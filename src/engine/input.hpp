@@ -63,6 +63,9 @@ class Input {
     }
   }
 
+  /// Worker thread: the current snapshot's read hold (engine/udp_coalesce.hpp).
+  int readHoldUs() const { return outputs_ ? outputs_->read_hold_us : 0; }
+
   InputSpec spec_;
   Status status_;
   Counters counters_;

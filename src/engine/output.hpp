@@ -54,6 +54,8 @@ class Output {
 /// The outputs of one input: an immutable snapshot, replaced whole on every change.
 struct OutputSet {
   std::vector<std::shared_ptr<Output>> outputs;
+  /// How long a UDP input is left unread after a read that found data (engine/udp_coalesce.hpp).
+  int read_hold_us = 0;
 };
 
 /// Creates the right kind of output for the spec (not started).

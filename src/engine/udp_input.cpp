@@ -55,6 +55,10 @@ namespace {
 // stamped with the time of reading instead.
 constexpr int64_t kMaxSourceAgeUs = 1'000'000;
 
+// Batches one read may take (1,024 datagrams: 10 ms at 1 Gbps) before the worker's
+// other sockets get their turn.
+constexpr int kMaxBatchesPerRead = 16;
+
 // Maps each datagram's kernel receive time (wall clock) onto libsrt's clock, by its age
 // now: two clock reads per batch, whatever its size.
 void stampSourceTimes(net::DatagramBatch& batch) {
@@ -73,20 +77,24 @@ void stampSourceTimes(net::DatagramBatch& batch) {
 
 }  // namespace
 
-int UdpInput::onReadable() {
+UdpHandler::ReadResult UdpInput::onReadable() {
   auto& batch = worker_.batch();
   int truncated = 0;
-  int total = 0;
+  ReadResult result;
+  int& total = result.datagrams;
   // Bounded: other sockets of this worker get their turn; epoll reports the rest again.
-  for (int i = 0; i < 16; ++i) {
+  result.more = true;
+  for (int i = 0; i < kMaxBatchesPerRead; ++i) {
     int n = sock_.receive(batch, truncated);
     if (n == 0) {
+      result.more = false;
       break;
     }
     total += n;
     stampSourceTimes(batch);
     forward(batch);
     if (n < net::DatagramBatch::kCapacity) {
+      result.more = false;
       break;
     }
   }
@@ -96,7 +104,7 @@ int UdpInput::onReadable() {
   if (total > 0) {
     last_rx_ms_.store(core::steadyNowMs(), std::memory_order_relaxed);
   }
-  return total;
+  return result;
 }
 
 void UdpInput::fillStats(EndpointStats& out, int64_t now_ms) {

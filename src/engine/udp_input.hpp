@@ -24,7 +24,8 @@ class UdpInput final : public Input, private UdpHandler {
   void fillStats(EndpointStats& out, int64_t now_ms) override;
 
  private:
-  int onReadable() override;
+  ReadResult onReadable() override;
+  int64_t readHoldNs() const override { return int64_t{readHoldUs()} * 1000; }
 
   UdpWorker& worker_;
   net::UdpSocket sock_;

@@ -1,17 +1,19 @@
 #include "engine/udp_worker.hpp"
 
-#include <time.h>
-
 #include <algorithm>
-#include <cerrno>
 #include <stdexcept>
 
 #include "core/clock.hpp"
 
 namespace srtgw::engine {
 
-UdpWorker::UdpWorker(std::string name, int coalesce_us)
-    : name_(std::move(name)), coalesce_us_(std::max(coalesce_us, 0)) {
+namespace {
+// With nothing held the timeout is for nothing but a missed stop request; packets and
+// commands wake the worker.
+constexpr int64_t kIdleWaitNs = 1'000'000'000;
+}  // namespace
+
+UdpWorker::UdpWorker(std::string name) : name_(std::move(name)) {
   if (!epoll_.valid() || !wake_.valid() || !epoll_.add(wake_.fd(), EPOLLIN, 0)) {
     throw std::runtime_error("cannot create the UDP worker's epoll");
   }
@@ -29,28 +31,52 @@ bool UdpWorker::watch(int fd, UdpHandler* handler) {
   if (!epoll_.add(fd, EPOLLIN, tag)) {
     return false;
   }
-  watched_.insert(tag);
+  watched_[tag] = Watched{fd, false};
+  // Holding a socket must never allocate on the packet path.
+  held_.reserve(watched_.size());
   return true;
 }
 
 void UdpWorker::unwatch(int fd, UdpHandler* handler) {
   epoll_.remove(fd);
-  watched_.erase(reinterpret_cast<uint64_t>(handler));
+  const auto tag = reinterpret_cast<uint64_t>(handler);
+  watched_.erase(tag);
+  std::erase_if(held_, [tag](const Held& h) { return h.tag == tag; });
 }
 
-void UdpWorker::coalesce(int64_t woke_ns) const {
-  // Only after a wake-up that carried data: an idle worker sleeps in epoll_wait, and
-  // one steady input is then read about once per interval. What arrives meanwhile waits
-  // in the socket buffer (8 MB: seconds at these rates), timestamped by the kernel.
-  const int64_t until_ns = woke_ns + int64_t{coalesce_us_} * 1000;
-  const int64_t now_ns = core::steadyNowNs();
-  if (now_ns >= until_ns) {
-    return;
+void UdpWorker::hold(uint64_t tag, Watched& w, int64_t until_ns) {
+  // The socket stays registered but silent; what arrives meanwhile waits in its buffer
+  // (8 MB: seconds at these rates), timestamped by the kernel.
+  if (!epoll_.modify(w.fd, 0, tag)) {
+    return;  // cannot silence it: it is simply read at its next arrival
   }
-  const int64_t rest_ns = until_ns - now_ns;
-  timespec ts{static_cast<time_t>(rest_ns / 1'000'000'000), static_cast<long>(rest_ns % 1'000'000'000)};
-  while (clock_nanosleep(CLOCK_MONOTONIC, 0, &ts, &ts) == EINTR) {
+  w.held = true;
+  held_.push_back(Held{until_ns, tag});
+}
+
+void UdpWorker::releaseDue(int64_t now_ns) {
+  for (size_t i = 0; i < held_.size();) {
+    if (held_[i].until_ns > now_ns) {
+      ++i;
+      continue;
+    }
+    auto it = watched_.find(held_[i].tag);
+    if (it != watched_.end()) {
+      // Level-triggered: a socket with data waiting reports at once.
+      epoll_.modify(it->second.fd, EPOLLIN, held_[i].tag);
+      it->second.held = false;
+    }
+    held_[i] = held_.back();
+    held_.pop_back();
   }
+}
+
+int64_t UdpWorker::waitTimeoutNs(int64_t now_ns) const {
+  int64_t timeout = kIdleWaitNs;
+  for (const Held& h : held_) {
+    timeout = std::min(timeout, std::max<int64_t>(h.until_ns - now_ns, 0));
+  }
+  return timeout;
 }
 
 void UdpWorker::run(std::stop_token st) {
@@ -58,10 +84,12 @@ void UdpWorker::run(std::stop_token st) {
   epoll_event events[kMaxEvents];
   std::stop_callback wake_on_stop(st, [this] { wake_.notify(); });
   while (!st.stop_requested()) {
-    // The timeout is for nothing but a missed stop request; packets and commands wake us.
-    int n = epoll_.wait(events, kMaxEvents, 1000);
-    const int64_t woke_ns = coalesce_us_ > 0 ? core::steadyNowNs() : 0;
-    int datagrams = 0;
+    const int64_t timeout_ns = held_.empty() ? kIdleWaitNs : waitTimeoutNs(core::steadyNowNs());
+    const int n = epoll_.waitNs(events, kMaxEvents, timeout_ns);
+    const int64_t woke_ns = core::steadyNowNs();
+    if (!held_.empty()) {
+      releaseDue(woke_ns);
+    }
     bool commands = false;
     for (int i = 0; i < n; ++i) {
       if (events[i].data.u64 == 0) {
@@ -73,17 +101,25 @@ void UdpWorker::run(std::stop_token st) {
       commands_.drain();
     }
     for (int i = 0; i < n; ++i) {
-      if (events[i].data.u64 != 0) {
-        // Handlers removed by a command above were unwatched first, and epoll_ctl(DEL)
-        // never reports them again; events gathered before the command are dropped here.
-        if (commands && !stillWatched(events[i].data.u64)) {
-          continue;
-        }
-        datagrams += reinterpret_cast<UdpHandler*>(events[i].data.u64)->onReadable();
+      const uint64_t tag = events[i].data.u64;
+      if (tag == 0) {
+        continue;
       }
-    }
-    if (datagrams > 0 && coalesce_us_ > 0) {
-      coalesce(woke_ns);
+      // Handlers removed by a command above were unwatched first, and epoll_ctl(DEL)
+      // never reports them again; events gathered before the command are dropped here.
+      auto it = watched_.find(tag);
+      if (it == watched_.end()) {
+        continue;
+      }
+      auto* handler = reinterpret_cast<UdpHandler*>(tag);
+      const UdpHandler::ReadResult r = handler->onReadable();
+      // A held socket reports only an error, which the read above cleared.
+      if (r.datagrams == 0 || r.more || it->second.held) {
+        continue;
+      }
+      if (const int64_t hold_ns = handler->readHoldNs(); hold_ns > 0) {
+        hold(tag, it->second, woke_ns + hold_ns);
+      }
     }
   }
   commands_.drain();

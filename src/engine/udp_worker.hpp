@@ -3,34 +3,42 @@
 // that wakes it for commands. UDP inputs read with recvmmsg and fan out here.
 
 #include <future>
+#include <memory>
 #include <string>
-#include <unordered_set>
+#include <unordered_map>
+#include <vector>
 
 #include "core/command_queue.hpp"
 #include "core/named_thread.hpp"
+#include "net/datagram_batch.hpp"
 #include "net/event_fd.hpp"
 #include "net/linux_epoll.hpp"
-#include "net/datagram_batch.hpp"
-#include <memory>
 
 namespace srtgw::engine {
 
 class UdpHandler {
  public:
+  struct ReadResult {
+    int datagrams = 0;
+    bool more = false;  // stopped at its bound with data still waiting
+  };
   virtual ~UdpHandler() = default;
-  /// Worker thread: the socket is readable. Returns how many datagrams it read.
-  virtual int onReadable() = 0;
+  /// Worker thread: the socket is readable.
+  virtual ReadResult onReadable() = 0;
+  /// Worker thread: how long to leave the socket unread after a read that found data.
+  virtual int64_t readHoldNs() const = 0;
 };
 
 class UdpWorker {
  public:
-  /// `coalesce_us`: after a wake-up that found datagrams, the worker lets this much time
-  /// pass (from the wake-up) before it waits for the next one, so that a busy input is
-  /// read in batches. SRT outputs stamp each datagram with its kernel arrival time, so the
-  /// receiver plays them out with their original spacing and the wait costs no delay or
-  /// jitter there (it is spent inside the SRT latency); UDP outputs send the batch as it
-  /// is read. Commands wait at most this long too. 0 wakes for every arrival.
-  UdpWorker(std::string name, int coalesce_us);
+  /// After a read that found datagrams, the worker leaves that socket unread for the
+  /// handler's read hold (counted from the wake-up), so that a busy input is read in
+  /// batches, not one wake-up per datagram; other sockets and commands are served
+  /// meanwhile. SRT outputs stamp each datagram with its kernel arrival time, so the
+  /// receiver plays them out with their original spacing and the hold costs no delay or
+  /// jitter there (it is spent inside the SRT latency); UDP outputs send each batch as it
+  /// is read. A hold of 0 reads at every arrival.
+  explicit UdpWorker(std::string name);
   ~UdpWorker();
   UdpWorker(const UdpWorker&) = delete;
   UdpWorker& operator=(const UdpWorker&) = delete;
@@ -66,17 +74,27 @@ class UdpWorker {
   void unwatch(int fd, UdpHandler* handler);
 
  private:
+  struct Watched {
+    int fd = -1;
+    bool held = false;
+  };
+  struct Held {
+    int64_t until_ns;
+    uint64_t tag;
+  };
+
   void run(std::stop_token st);
-  void coalesce(int64_t woke_ns) const;
-  bool stillWatched(uint64_t tag) const { return watched_.count(tag) != 0; }
+  void hold(uint64_t tag, Watched& w, int64_t until_ns);
+  void releaseDue(int64_t now_ns);
+  int64_t waitTimeoutNs(int64_t now_ns) const;
 
   std::string name_;
-  int coalesce_us_;
   net::LinuxEpoll epoll_;
   net::EventFd wake_;
   core::CommandQueue commands_;
   std::unique_ptr<net::DatagramBatch> batch_ = std::make_unique<net::DatagramBatch>();
-  std::unordered_set<uint64_t> watched_;  // worker thread only
+  std::unordered_map<uint64_t, Watched> watched_;  // worker thread only; tag = handler
+  std::vector<Held> held_;  // worker thread only; capacity kept >= watched_.size()
   core::NamedThread thread_;
 };
 

@@ -109,6 +109,7 @@ const UrlKey kUrlKeys[] = {
     {"oheadbw", &setInt<&SrtOptions::overhead_pct>},
     {"packetfilter", &setFec},
     {"tlpktdrop", &setBool<&SrtOptions::tlpktdrop>},
+    {"tsbpdmode", &setBool<&SrtOptions::tsbpd_mode>},
     {"conntimeo", &setInt<&SrtOptions::conn_timeout_ms>},
     {"peeridletimeo", &setInt<&SrtOptions::peer_idle_timeout_ms>},
     {"payloadsize", &setInt<&SrtOptions::payload_size>},

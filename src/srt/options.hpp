@@ -36,6 +36,7 @@ struct SrtOptions {
   std::optional<int> overhead_pct;          // 5..100
   std::optional<FecConfig> fec;             // SRTO_PACKETFILTER
   std::optional<bool> tlpktdrop;
+  std::optional<bool> tsbpd_mode;           // SRTO_TSBPDMODE: false = deliver on arrival
   std::optional<int> conn_timeout_ms;       // SRTO_CONNTIMEO
   std::optional<int> peer_idle_timeout_ms;  // SRTO_PEERIDLETIMEO
   std::optional<int> payload_size;          // SRTO_PAYLOADSIZE, 188..1456

@@ -72,6 +72,7 @@ core::Result<void> applyOptions(SocketId s, const SrtOptions& o) {
     SRTGW_TRY(setString(s, SRTO_STREAMID, *o.stream_id, "stream_id", false));
   if (o.fec) SRTGW_TRY(setString(s, SRTO_PACKETFILTER, o.fec->toFilterString(), "fec", false));
   if (o.tlpktdrop) SRTGW_TRY(setFlag(s, SRTO_TLPKTDROP, *o.tlpktdrop, "tlpktdrop"));
+  if (o.tsbpd_mode) SRTGW_TRY(setFlag(s, SRTO_TSBPDMODE, *o.tsbpd_mode, "tsbpdmode"));
   if (o.conn_timeout_ms) SRTGW_TRY(setFlag(s, SRTO_CONNTIMEO, *o.conn_timeout_ms, "conn_timeout_ms"));
   if (o.peer_idle_timeout_ms)
     SRTGW_TRY(setFlag(s, SRTO_PEERIDLETIMEO, *o.peer_idle_timeout_ms, "peer_idle_timeout_ms"));

@@ -102,10 +102,12 @@ TEST(UrlOptions, MapsKeysAndRejectsUnknown) {
   ASSERT_TRUE(setOptionFromUrl(o, "latency", "250").ok());
   ASSERT_TRUE(setOptionFromUrl(o, "tlpktdrop", "false").ok());
   ASSERT_TRUE(setOptionFromUrl(o, "maxbw", "125000000").ok());
+  ASSERT_TRUE(setOptionFromUrl(o, "tsbpdmode", "false").ok());
   ASSERT_TRUE(setOptionFromUrl(o, "streamid", "#!::r=live,m=publish").ok());
   EXPECT_EQ(o.latency_ms, 250);
   EXPECT_EQ(o.tlpktdrop, false);
   EXPECT_EQ(o.max_bw, 125000000);
+  EXPECT_EQ(o.tsbpd_mode, false);
   EXPECT_EQ(o.stream_id, "#!::r=live,m=publish");
   auto bad = setOptionFromUrl(o, "lattency", "1");
   ASSERT_FALSE(bad.ok());
