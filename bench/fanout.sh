@@ -45,7 +45,6 @@ WIN_END=$((DUR - 1))
 TSV=$BENCH_OUT/fanout.tsv
 printf 'side\tn\tsent\tworst_loss_pct\ttotal_loss_pct\tgw_cpu_pct\tgw_rss_kb\tgw_pss_kb\trecv_cpu_pct\tothers_cores\tload\tnote\n' >"$TSV"
 
-sink_ticks() { if [[ -n $1 ]]; then cpu_ticks "$1"; else echo 0; fi; }
 srtgw_has_clients() { [[ $(json_last "$1" '.inputs[0].outputs[0].connected_clients // 0') -ge $2 ]]; }
 all_accepted() {
   local n=$1 dir=$2 i
@@ -121,22 +120,24 @@ run_point() {
   bg_start "$dir/gen.json" "$GEN" "${dests[@]}" --mbps "$RATE" --seconds "$DUR"
   gen_pid=$BG_PID
   sleep "$WARM"
-  local t0 t1 g0=0 g1=0 r0=0 r1=0 m0 m1 o0=0 o1=0 rss=0 pss=0 p
+  local t0 t1 g0 g1 r0 r1 m0 m1 o0 o1 rss=0 pss=0 p
+  # Each side's ticks are read in one pass right after the clock, so the window is the
+  # same for one srtgw process and for 64 relays.
   t0=$(date +%s.%N)
+  g0=$(sum_cpu_ticks "${gw_pids[@]}")
+  r0=$(sum_cpu_ticks "${recv_pids[@]}")
+  o0=$((g0 + r0 + $(sum_cpu_ticks "$gen_pid" ${sink_pid:+"$sink_pid"})))
   m0=$(machine_busy_ticks)
-  for p in "${gw_pids[@]}"; do g0=$((g0 + $(cpu_ticks "$p"))); done
-  for p in "${recv_pids[@]}"; do r0=$((r0 + $(cpu_ticks "$p"))); done
-  o0=$((g0 + r0 + $(cpu_ticks "$gen_pid") + $(sink_ticks "$sink_pid")))
   sleep $((WIN_END - WARM))
   t1=$(date +%s.%N)
+  g1=$(sum_cpu_ticks "${gw_pids[@]}")
+  r1=$(sum_cpu_ticks "${recv_pids[@]}")
+  o1=$((g1 + r1 + $(sum_cpu_ticks "$gen_pid" ${sink_pid:+"$sink_pid"})))
   m1=$(machine_busy_ticks)
   for p in "${gw_pids[@]}"; do
-    g1=$((g1 + $(cpu_ticks "$p")))
     rss=$((rss + $(rss_kb "$p")))
     pss=$((pss + $(pss_kb "$p")))
   done
-  for p in "${recv_pids[@]}"; do r1=$((r1 + $(cpu_ticks "$p"))); done
-  o1=$((g1 + r1 + $(cpu_ticks "$gen_pid") + $(sink_ticks "$sink_pid")))
 
   wait_pid "$gen_pid" $((DUR + 20)) || stop_pid "$gen_pid"
   if [[ -n $sink_pid ]]; then
