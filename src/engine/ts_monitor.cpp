@@ -34,7 +34,9 @@ void TsTap::push(const net::DatagramBatch& batch, int64_t arrival_ns) noexcept {
     const size_t copy = len < kSlotBytes ? len : kSlotBytes;
     std::memcpy(s.data, batch.data(i), copy);
     s.len = static_cast<uint32_t>(copy);
-    s.arrival_ns = arrival_ns;
+    // A UDP input is read in batches (its read hold); each datagram keeps the time the
+    // kernel received it, so repetition intervals are measured as they arrived.
+    s.arrival_ns = arrival_ns - batch.ageUs(i) * 1000;
     if (copy < len) {
       skipped_.add((len - copy + 187) / 188);
     }

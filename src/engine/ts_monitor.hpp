@@ -35,13 +35,15 @@ class TsTap {
   TsTap();
 
   /// The input's thread, per batch: copies what fits, counts what does not. Never blocks,
-  /// never allocates.
+  /// never allocates. `arrival_ns` (steady clock) is now; a timed batch's datagrams are
+  /// dated that much earlier than now as they are old (DatagramBatch::ageUs).
   void push(const net::DatagramBatch& batch, int64_t arrival_ns) noexcept;
   /// TS packets the analyzer could not look at.
   uint64_t skipped() const { return skipped_.get(); }
 
  private:
   friend class TsMonitor;
+  friend class TsTapTest;
   struct Slot {
     int64_t arrival_ns;
     uint32_t len;

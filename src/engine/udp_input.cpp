@@ -72,7 +72,7 @@ void stampSourceTimes(net::DatagramBatch& batch) {
     }
     batch.setSourceTimeUs(i, srt_now - age_us);
   }
-  batch.markTimed();
+  batch.markTimed(srt_now);
 }
 
 }  // namespace

@@ -49,7 +49,19 @@ class DatagramBatch {
   int64_t sourceTimeUs(int i) const { return source_us_[static_cast<size_t>(i)]; }
   void setSourceTimeUs(int i, int64_t us) { source_us_[static_cast<size_t>(i)] = us; }
   /// After setSourceTimeUs for every slot of this batch.
-  void markTimed() { timed_ = true; }
+  /// `stamped_at_us`: the SRT clock when the source times were computed.
+  void markTimed(int64_t stamped_at_us) {
+    timed_ = true;
+    stamped_at_us_ = stamped_at_us;
+  }
+  /// How long before the stamping datagram i arrived (microseconds; 0 when not timed).
+  int64_t ageUs(int i) const {
+    if (!timed_) {
+      return 0;
+    }
+    const int64_t age = stamped_at_us_ - source_us_[static_cast<size_t>(i)];
+    return age > 0 ? age : 0;
+  }
 
  private:
   std::array<std::array<uint8_t, kSlotSize>, kCapacity> slots_;
@@ -65,6 +77,7 @@ class DatagramBatch {
   std::array<int64_t, kCapacity> source_us_{};
   int size_ = 0;
   bool timed_ = false;
+  int64_t stamped_at_us_ = 0;
 };
 
 }  // namespace srtgw::net
