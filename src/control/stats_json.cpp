@@ -64,6 +64,9 @@ json toJson(const engine::EndpointStats& s) {
     j["connected_clients"] = s.connected_clients;
   } else {
     j["truncated"] = s.truncated;
+    if (s.read_hold_us >= 0) {
+      j["read_hold_us"] = s.read_hold_us;
+    }
     j["analysis_skipped_packets"] = s.analysis_skipped_packets;
   }
   if (!s.error_message.empty()) {

@@ -120,6 +120,8 @@ core::Result<void> Engine::addInput(const InputSpec& spec) {
   }
   auto& entry = inputs_[spec.id];
   entry.input = std::move(input);
+  // An empty snapshot still carries the read hold of an input without outputs.
+  publish_locked(entry);
   return core::ok();
 }
 

@@ -2,6 +2,7 @@
 // An input: reads packets on its worker's thread and hands each batch to every output of
 // the current snapshot itself — no queue, no lock between reading and sending.
 
+#include <atomic>
 #include <functional>
 #include <memory>
 
@@ -35,6 +36,7 @@ class Input {
   /// caller releases off the hot path.
   std::shared_ptr<const OutputSet> swapOutputs(std::shared_ptr<const OutputSet> next) {
     outputs_.swap(next);
+    published_hold_us_.store(readHoldUs(), std::memory_order_relaxed);
     return next;
   }
 
@@ -71,6 +73,7 @@ class Input {
   Counters counters_;
   RateMeter rate_;
   std::shared_ptr<TsTap> tap_;  // set before start; read by the worker thread
+  std::atomic<int> published_hold_us_{0};  // readHoldUs() for the control thread's stats
 
  private:
   std::shared_ptr<const OutputSet> outputs_;  // worker thread only

@@ -40,6 +40,7 @@ struct EndpointStats {
   uint64_t bytes = 0;
   uint64_t dropped = 0;    // outputs: packets this output could not take (the others still did)
   uint64_t truncated = 0;  // UDP inputs: datagrams larger than a slot
+  int read_hold_us = -1;   // UDP inputs: left unread this long after a read (-1: not UDP)
   uint64_t analysis_skipped_packets = 0;  // inputs: TS packets the analyzer could not look at
   double bitrate_bps = 0;
   uint64_t connects = 0;            // connections established

@@ -123,6 +123,7 @@ void UdpInput::fillStats(EndpointStats& out, int64_t now_ms) {
   }
   Input::fillStats(out, now_ms);
   out.truncated = truncated_counter_.get();
+  out.read_hold_us = published_hold_us_.load(std::memory_order_relaxed);
 }
 
 }  // namespace srtgw::engine

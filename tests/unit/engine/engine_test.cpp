@@ -187,6 +187,22 @@ TEST(Engine, UpdatingAnInputKeepsItsListenerOutputClients) {
   EXPECT_TRUE(sink.data() == data);
 }
 
+// The read hold follows the outputs: long while they are all SRT (the receivers' TSBPD
+// restores the spacing), short as soon as a UDP output would pass the bursts on.
+TEST(Engine, UdpInputReadHoldFollowsItsOutputs) {
+  Engine eng(EngineConfig{});
+  ASSERT_TRUE(eng.addInput(input("in", "udp://127.0.0.1:0")).ok());
+  EXPECT_EQ(findInput(*eng.sampleNow(), "in")->read_hold_us, kDefaultUdpCoalesceUs);
+  ASSERT_TRUE(eng.addOutput(output("srt", "in", "srt://:0?mode=listener")).ok());
+  EXPECT_EQ(findInput(*eng.sampleNow(), "in")->read_hold_us, kDefaultSrtCoalesceUs);
+  ASSERT_TRUE(eng.addOutput(output("low", "in", "srt://:0?mode=listener&latency=40")).ok());
+  EXPECT_EQ(findInput(*eng.sampleNow(), "in")->read_hold_us, 40 * 1000 / kSrtLatencyShareDivisor);
+  ASSERT_TRUE(eng.addOutput(output("udp", "in", "udp://127.0.0.1:9")).ok());
+  EXPECT_EQ(findInput(*eng.sampleNow(), "in")->read_hold_us, kDefaultUdpCoalesceUs);
+  ASSERT_TRUE(eng.removeOutput("udp").ok());
+  EXPECT_EQ(findInput(*eng.sampleNow(), "in")->read_hold_us, 40 * 1000 / kSrtLatencyShareDivisor);
+}
+
 TEST(Engine, FailedUpdateRestoresTheRunningInput) {
   Engine gw(EngineConfig{});
   ASSERT_TRUE(gw.addInput(input("a", "udp://127.0.0.1:0")).ok());
