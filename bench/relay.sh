@@ -10,7 +10,9 @@
 # % of one core). Ratios srtgw/srt-live-transmit-tuned come from the same run.
 #
 # Env: BENCH_RATES ("50 100 500 900"), BENCH_SECONDS (10 s of traffic per point),
-# BENCH_CONFIGS ("srtgw-default srtgw-tuned slt-default slt-tuned"), plus lib.sh's.
+# BENCH_CONFIGS ("srtgw-default srtgw-tuned slt-default slt-tuned"),
+# BENCH_SRTGW_QUERY (extra SRT URL keys for srtgw-default, e.g. "maxbw=1250000000"; recorded
+# in the notes), plus lib.sh's.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init relay
 
@@ -45,7 +47,8 @@ run_point() {
 
   case $config in
     srtgw-default | srtgw-tuned)
-      srtq=""
+      srtq=${BENCH_SRTGW_QUERY:+?$BENCH_SRTGW_QUERY}
+      [[ -n $srtq && $config == srtgw-default ]] && note="srtgw URL $srtq"
       [[ $config == srtgw-tuned ]] && srtq="?$TUNED_SRT&maxbw=$maxbw"
       BG_SPLIT=1 bg_start "$dir/relay.log" "$SRTGW" relay --stats-interval 500 "${SRTGW_RELAY_ARGV[@]}" \
         "udp://127.0.0.1:0" "srt://:0$srtq"
