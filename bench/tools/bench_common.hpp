@@ -207,4 +207,45 @@ inline long parseLong(const char* prog, const char* opt, const char* v) {
   return l;
 }
 
+// Walks a command line: the option at hand and the value after it; a missing or malformed
+// value ends the program with a message naming the option.
+class ArgCursor {
+ public:
+  ArgCursor(const char* prog, int argc, char** argv) : prog_(prog), argc_(argc), argv_(argv) {}
+
+  bool next() { return ++i_ < argc_; }
+  std::string_view option() const { return argv_[i_]; }
+
+  const char* value() {
+    if (i_ + 1 >= argc_) {
+      die(prog_, "missing value for " + std::string(option()));
+    }
+    return argv_[++i_];
+  }
+  long longValue() {
+    const std::string opt(option());
+    return parseLong(prog_, opt.c_str(), value());
+  }
+  double doubleValue() {
+    const std::string opt(option());
+    return parseDouble(prog_, opt.c_str(), value());
+  }
+  // HOST:PORT; port 0 only when `port_zero_ok`.
+  sockaddr_in endpointValue(bool port_zero_ok) {
+    const std::string opt(option());
+    const char* v = value();
+    sockaddr_in sa{};
+    if (!parseHostPort(v, sa) || (!port_zero_ok && sa.sin_port == 0)) {
+      die(prog_, "bad " + opt + " " + v);
+    }
+    return sa;
+  }
+
+ private:
+  const char* prog_;
+  int argc_;
+  char** argv_;
+  int i_ = 0;
+};
+
 }  // namespace srtgw::bench

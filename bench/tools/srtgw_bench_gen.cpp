@@ -64,33 +64,22 @@ int main(int argc, char** argv) {
   long burst_us = 200;
   long spin_us = 20;
   long sndbuf = 8 * 1024 * 1024;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    auto need = [&](const char* opt) -> const char* {
-      if (i + 1 >= argc) {
-        die(kProg, std::string("missing value for ") + opt);
-      }
-      return argv[++i];
-    };
+  for (ArgCursor args(kProg, argc, argv); args.next();) {
+    const std::string_view a = args.option();
     if (a == "--dest") {
-      sockaddr_in sa{};
-      const char* v = need("--dest");
-      if (!parseHostPort(v, sa) || sa.sin_port == 0) {
-        die(kProg, std::string("bad --dest ") + v);
-      }
-      dests.push_back(sa);
+      dests.push_back(args.endpointValue(false));
     } else if (a == "--mbps") {
-      mbps = parseDouble(kProg, "--mbps", need("--mbps"));
+      mbps = args.doubleValue();
     } else if (a == "--seconds") {
-      seconds = parseDouble(kProg, "--seconds", need("--seconds"));
+      seconds = args.doubleValue();
     } else if (a == "--size") {
-      size = parseLong(kProg, "--size", need("--size"));
+      size = args.longValue();
     } else if (a == "--burst-us") {
-      burst_us = parseLong(kProg, "--burst-us", need("--burst-us"));
+      burst_us = args.longValue();
     } else if (a == "--spin-us") {
-      spin_us = parseLong(kProg, "--spin-us", need("--spin-us"));
+      spin_us = args.longValue();
     } else if (a == "--sndbuf") {
-      sndbuf = parseLong(kProg, "--sndbuf", need("--sndbuf"));
+      sndbuf = args.longValue();
     } else if (a == "-h" || a == "--help") {
       usage();
       return 0;

@@ -151,35 +151,24 @@ int main(int argc, char** argv) {
   long idle_ms = 2000;
   long rcvbuf = 32 * 1024 * 1024;
   std::string ports_file;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    auto need = [&](const char* opt) -> const char* {
-      if (i + 1 >= argc) {
-        die(kProg, std::string("missing value for ") + opt);
-      }
-      return argv[++i];
-    };
+  for (ArgCursor args(kProg, argc, argv); args.next();) {
+    const std::string_view a = args.option();
     if (a == "--listen") {
-      sockaddr_in sa{};
-      const char* v = need("--listen");
-      if (!parseHostPort(v, sa)) {
-        die(kProg, std::string("bad --listen ") + v);
-      }
-      addrs.push_back(sa);
+      addrs.push_back(args.endpointValue(true));
     } else if (a == "--ports") {
-      nports = parseLong(kProg, "--ports", need("--ports"));
+      nports = args.longValue();
     } else if (a == "--base-port") {
-      base_port = parseLong(kProg, "--base-port", need("--base-port"));
+      base_port = args.longValue();
     } else if (a == "--seconds") {
-      seconds = parseDouble(kProg, "--seconds", need("--seconds"));
+      seconds = args.doubleValue();
     } else if (a == "--idle-ms") {
-      idle_ms = parseLong(kProg, "--idle-ms", need("--idle-ms"));
+      idle_ms = args.longValue();
     } else if (a == "--rcvbuf") {
-      rcvbuf = parseLong(kProg, "--rcvbuf", need("--rcvbuf"));
+      rcvbuf = args.longValue();
     } else if (a == "--free-ports") {
       // Helper for scripts: print N distinct UDP ports that are free on every
       // address right now (bound together on 0.0.0.0:0, then released), and exit.
-      long want = parseLong(kProg, "--free-ports", need("--free-ports"));
+      long want = args.longValue();
       std::vector<int> fds;
       for (long k = 0; k < want; ++k) {
         int fd = ::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
@@ -199,7 +188,7 @@ int main(int argc, char** argv) {
       }
       return 0;
     } else if (a == "--ports-file") {
-      ports_file = need("--ports-file");
+      ports_file = args.value();
     } else if (a == "-h" || a == "--help") {
       usage();
       return 0;

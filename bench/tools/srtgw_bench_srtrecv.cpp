@@ -73,27 +73,16 @@ int main(int argc, char** argv) {
   long latency_ms = -1;
   bool own_ports = false;
   bool tsbpd = true;
-  for (int i = 1; i < argc; ++i) {
-    std::string_view a = argv[i];
-    auto need = [&](const char* opt) -> const char* {
-      if (i + 1 >= argc) {
-        die(kProg, std::string("missing value for ") + opt);
-      }
-      return argv[++i];
-    };
+  for (ArgCursor args(kProg, argc, argv); args.next();) {
+    const std::string_view a = args.option();
     if (a == "--connect") {
-      sockaddr_in sa{};
-      const char* v = need("--connect");
-      if (!parseHostPort(v, sa) || sa.sin_port == 0) {
-        die(kProg, std::string("bad --connect ") + v);
-      }
-      targets.push_back(sa);
+      targets.push_back(args.endpointValue(false));
     } else if (a == "--seconds") {
-      seconds = parseDouble(kProg, "--seconds", need("--seconds"));
+      seconds = args.doubleValue();
     } else if (a == "--idle-ms") {
-      idle_ms = parseLong(kProg, "--idle-ms", need("--idle-ms"));
+      idle_ms = args.longValue();
     } else if (a == "--latency-ms") {
-      latency_ms = parseLong(kProg, "--latency-ms", need("--latency-ms"));
+      latency_ms = args.longValue();
     } else if (a == "--no-tsbpd") {
       tsbpd = false;
     } else if (a == "--own-ports") {
