@@ -125,7 +125,11 @@ void Tr101290Analyzer::tick(int64_t now_ns) {
 }
 
 void Tr101290Analyzer::onPacket(const uint8_t* data188, int64_t arrival_ns) {
-  const int64_t now = std::max(arrival_ns, now_ns_);
+  // Packets are judged on their own clock, not on tick()'s: a datagram the input read late
+  // (its read hold, a busy host) still carries the time the kernel received it, which can
+  // be earlier than the analyzer's last tick. Clamping it to that tick would stretch the
+  // PCR or PSI interval before it by the read's lag and raise a 2.3a that never was.
+  const int64_t now = have_packet_ ? std::max(arrival_ns, last_packet_ns_) : arrival_ns;
   ++packets_received_;
   bytes_received_ += kPacketSize;
   if (have_packet_ && now - last_packet_ns_ > config_.idle_gap_ns && in_sync_) {
@@ -133,7 +137,7 @@ void Tr101290Analyzer::onPacket(const uint8_t* data188, int64_t arrival_ns) {
   }
   have_packet_ = true;
   last_packet_ns_ = now;
-  now_ns_ = now;
+  now_ns_ = std::max(now_ns_, now);
   if (!window_started_) {
     window_started_ = true;
     window_start_ns_ = now;

@@ -57,7 +57,9 @@ class Tr101290Analyzer {
   ~Tr101290Analyzer();
 
   // Analyzes one 188-byte packet that arrived at arrival_ns (monotonic; an earlier time than
-  // the previous one is taken as equal). Analyzer thread.
+  // the previous packet's is taken as equal; an earlier time than the last tick() is kept,
+  // since packets may reach the analyzer after it ticked past their arrival). Analyzer
+  // thread.
   void onPacket(const uint8_t* data188, int64_t arrival_ns);
 
   // Splits a UDP/SRT payload into packets: 188-byte slots from the first offset at which
@@ -226,8 +228,8 @@ class Tr101290Analyzer {
 
   // Clock.
   bool have_packet_ = false;
-  int64_t last_packet_ns_ = 0;
-  int64_t now_ns_ = 0;
+  int64_t last_packet_ns_ = 0;  // the packets' clock: deadlines, intervals
+  int64_t now_ns_ = 0;          // max of that and tick(): ages, idle, bitrate windows
   int64_t next_scan_ns_ = Deadline::kUnarmed;
 
   // Tables.

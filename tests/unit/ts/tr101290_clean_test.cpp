@@ -197,6 +197,31 @@ TEST(Tr101290Clean, IdleInputIsNotAnError) {
   EXPECT_EQ(nonZero(snap), (std::map<std::string, uint64_t>{}));
 }
 
+// The engine dates each datagram by when the kernel received it, and the analyzer thread
+// ticks on its own clock every few ms. A datagram the input read late (its read hold, or a
+// descheduled worker) reaches the analyzer after a tick past its arrival: it must keep its
+// arrival time. Clamped to the tick, every fourth PCR here would come 45 ms after the one
+// before and raise 2.3a (the CI failure of TsAnalysis.CleanFfmpegStreamHasServicesAndNoErrors).
+TEST(Tr101290Clean, PacketsReadAfterATickKeepTheirArrivalTime) {
+  GeneratorConfig cfg;
+  cfg.duration_ns = 2'000'000'000;
+  const TsStream s = generateStream(cfg);
+  Tr101290Analyzer a;
+  int pcrs = 0;
+  int late_reads = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (pcrOf(s, i) >= 0 && ++pcrs % 4 == 0) {
+      a.tick(s.arrival_ns[i] + 20'000'000);  // the analyzer's clock, 20 ms ahead
+      ++late_reads;
+    }
+    a.onPacket(s.packets[i].bytes, s.arrival_ns[i]);
+  }
+  ASSERT_GE(late_reads, 15);
+  const AnalysisSnapshot snap = a.snapshot();
+  EXPECT_EQ(nonZero(snap), (std::map<std::string, uint64_t>{}));
+  EXPECT_GE(snap.now_ns, s.arrival_ns.back()) << "ticks still advance the clock";
+}
+
 TEST(Tr101290Clean, ResetForgetsEverything) {
   GeneratorConfig cfg;
   cfg.duration_ns = 1'000'000'000;
