@@ -35,82 +35,174 @@ TSV=$BENCH_OUT/delay.tsv
 printf 'relay\treceiver\trate\tattempt\tsent\tunique\tloss_pct\tmin\tp50\tp99\tp999\tmax\tjit_p50\tjit_p99\tjit_max\tload\taway_pct\tstall_ms\tnote\n' >"$TSV"
 
 slt_accepted() { grep -qs "Accepted SRT target connection" "$1"; }
-srtgw_clients() { [[ $(json_last "$1" '.inputs[0].outputs[0].connected_clients // 0') -ge 1 ]]; }
+srtgw_clients() { [[ $(json_last "$1" '.inputs[0].outputs[0].connected_clients // 0') -ge ${2:-1} ]]; }
 slt_ready() { grep -qs "Media path" "$1"; }
 
-run_point() {
-  local relay=$1 recv=$2 rate=$3 attempt=$4 dir note="" P Q S relay_pid recv_pid sink_pid gen_pid stall_pid
-  dir=$BENCH_OUT/$relay-$recv-$rate-$attempt
-  mkdir -p "$dir"
-  wait_quiet
-  local load=$QUIET_NOTE
-  bg_start "$dir/sink.json" "$SINK" --ports 1 --seconds $((DUR + 40)) --idle-ms 1000
-  sink_pid=$BG_PID
-  wait_for 5 grep -qs ports "$dir/sink.json"
-  S=$(head -1 "$dir/sink.json" | jq '.ports[0]')
-  if [[ $relay == srtgw ]]; then
-    BG_SPLIT=1 bg_start "$dir/relay.log" "$SRTGW" relay --stats-interval 500 "${SRTGW_RELAY_ARGV[@]}" \
+# start_relay KIND LOG: UDP in, SRT listener out. Sets RELAY_P (UDP), RELAY_Q (SRT), RELAY_PID.
+start_relay() {
+  local kind=$1 log=$2
+  if [[ $kind == srtgw ]]; then
+    BG_SPLIT=1 bg_start "$log" "$SRTGW" relay --stats-interval 500 "${SRTGW_RELAY_ARGV[@]}" \
       "udp://127.0.0.1:0" "srt://:0?latency=$L"
-    relay_pid=$BG_PID
-    P=$(srtgw_port "$dir/relay.log" '.inputs[0].local_port')
-    Q=$(srtgw_port "$dir/relay.log" '.inputs[0].outputs[0].local_port')
+    RELAY_PID=$BG_PID
+    RELAY_P=$(srtgw_port "$log" '.inputs[0].local_port')
+    RELAY_Q=$(srtgw_port "$log" '.inputs[0].outputs[0].local_port')
   else
-    read -r P Q <<<"$(free_ports 2)"
-    bg_start "$dir/relay.log" "$SLT" "udp://:$P" "srt://:$Q?latency=$L"
-    relay_pid=$BG_PID
-    wait_for 5 slt_ready "$dir/relay.log"
+    read -r RELAY_P RELAY_Q <<<"$(free_ports 2)"
+    bg_start "$log" "$SLT" "udp://:$RELAY_P" "srt://:$RELAY_Q?latency=$L"
+    RELAY_PID=$BG_PID
+    wait_for 5 slt_ready "$log"
     sleep 0.2
   fi
-  if [[ $recv == srtgw ]]; then
-    BG_SPLIT=1 bg_start "$dir/recv.log" "$SRTGW" relay --stats-interval 1000 "${SRTGW_RELAY_ARGV[@]}" \
-      "srt://127.0.0.1:$Q?latency=$L" "udp://127.0.0.1:$S"
+}
+
+# start_receiver KIND SRT_PORT SINK_PORT LOG: SRT caller in, UDP out. Sets RECV_PID.
+start_receiver() {
+  local kind=$1 q=$2 s=$3 log=$4
+  if [[ $kind == srtgw ]]; then
+    BG_SPLIT=1 bg_start "$log" "$SRTGW" relay --stats-interval 1000 "${SRTGW_RELAY_ARGV[@]}" \
+      "srt://127.0.0.1:$q?latency=$L" "udp://127.0.0.1:$s"
   else
-    bg_start "$dir/recv.log" "$SLT" "srt://127.0.0.1:$Q?latency=$L" "udp://127.0.0.1:$S"
+    bg_start "$log" "$SLT" "srt://127.0.0.1:$q?latency=$L" "udp://127.0.0.1:$s"
   fi
-  recv_pid=$BG_PID
-  if [[ $relay == srtgw ]]; then
-    wait_for 10 srtgw_clients "$dir/relay.log" || note="receiver did not connect"
+  RECV_PID=$BG_PID
+}
+
+# relay_serves KIND LOG N: true once the relay has N receivers connected.
+relay_serves() {
+  if [[ $1 == srtgw ]]; then
+    wait_for 10 srtgw_clients "$2" "$3"
   else
-    wait_for 10 slt_accepted "$dir/relay.log" || note="receiver did not connect"
+    wait_for 10 slt_accepted "$2"
   fi
+}
+
+# start_sink DIR N: a sink with N ports. Sets SINK_PID and SINK_PORTS (array).
+start_sink() {
+  bg_start "$1/sink.json" "$SINK" --ports "$2" --seconds $((DUR + 40)) --idle-ms 1000
+  SINK_PID=$BG_PID
+  wait_for 5 grep -qs ports "$1/sink.json"
+  read -r -a SINK_PORTS <<<"$(head -1 "$1/sink.json" | jq -r '.ports | map(tostring) | join(" ")')"
+}
+
+# measure DIR RATE UDP_PORT...: the generator (one copy to each port) with the stall
+# monitor beside it, until the sink is done. Sets SENT, STALL_MS, AWAY_PCT, GEN_NOTE.
+measure() {
+  local dir=$1 rate=$2 stall_pid gen_pid late
+  shift 2
+  local dests=()
+  for p in "$@"; do dests+=(--dest "127.0.0.1:$p"); done
   sleep 0.3
   bg_start "$dir/stall.json" "$STALL" --seconds $((DUR + 60))
   stall_pid=$BG_PID
-  bg_start "$dir/gen.json" "$GEN" --dest "127.0.0.1:$P" --mbps "$rate" --seconds "$DUR"
+  bg_start "$dir/gen.json" "$GEN" "${dests[@]}" --mbps "$rate" --seconds "$DUR"
   gen_pid=$BG_PID
   wait_pid "$gen_pid" $((DUR + 10)) || stop_pid "$gen_pid"
-  wait_pid "$sink_pid" $((L / 1000 + 8)) || stop_pid "$sink_pid"
+  wait_pid "$SINK_PID" $((L / 1000 + 8)) || stop_pid "$SINK_PID"
   stop_pid "$stall_pid"
   STALL_MS=$(json_last "$dir/stall.json" '.max_late_ms // empty')
   AWAY_PCT=$(json_last "$dir/stall.json" '.max_away_pct // empty')
   [[ -n $STALL_MS && -n $AWAY_PCT ]] || { STALL_MS=999; AWAY_PCT=100; }
-  stop_pid "$recv_pid"
-  stop_pid "$relay_pid"
-
-  local sent unique loss row
-  sent=$(json_last "$dir/gen.json" '.sent')
-  [[ -n $sent ]] || { sent=0; note="${note:+$note; }generator failed"; }
-  unique=$(json_last "$dir/sink.json" '.total.unique // 0')
-  [[ -n $unique ]] || unique=0
-  loss=$(calc "%.3f" "$sent > 0 ? ($sent - $unique) * 100 / $sent : 100")
-  local late
+  SENT=$(json_last "$dir/gen.json" '.sent')
+  GEN_NOTE=""
+  [[ -n $SENT ]] || { SENT=0; GEN_NOTE="generator failed"; }
   late=$(json_last "$dir/gen.json" '.max_late_us // 0')
   if awk -v l="${late:-0}" 'BEGIN {exit !(l > 5000)}'; then
-    note="${note:+$note; }generator descheduled for up to $(calc "%.1f" "${late:-0} / 1000") ms, then sent a catch-up burst"
+    GEN_NOTE="generator descheduled for up to $(calc "%.1f" "${late:-0} / 1000") ms, then sent a catch-up burst"
   fi
-  row=$(grep '^{' "$dir/sink.json" | tail -1 | jq -r --argjson L "$L" \
-    '.ports[0] | [.delay_ms.min - $L, .delay_ms.p50 - $L, .delay_ms.p99 - $L, .delay_ms.p999 - $L, .delay_ms.max - $L,
+}
+
+# sink_row DIR INDEX: "unique<TAB>loss<TAB>min<TAB>p50<TAB>p99<TAB>p999<TAB>max<TAB>jit_p50<TAB>jit_p99<TAB>jit_max"
+# of one sink port (delays minus L).
+sink_row() {
+  local row unique loss
+  unique=$(grep '^{' "$1/sink.json" | tail -1 | jq -r ".ports[$2].unique // 0" 2>/dev/null)
+  [[ -n $unique ]] || unique=0
+  loss=$(calc "%.3f" "$SENT > 0 ? ($SENT - $unique) * 100 / $SENT : 100")
+  row=$(grep '^{' "$1/sink.json" | tail -1 | jq -r --argjson L "$L" \
+    ".ports[$2]"' | [.delay_ms.min - $L, .delay_ms.p50 - $L, .delay_ms.p99 - $L, .delay_ms.p999 - $L, .delay_ms.max - $L,
       .jitter_ms.p50, .jitter_ms.p99, .jitter_ms.max] | map(. * 1000 | round / 1000 | tostring) | join("\t")' 2>/dev/null)
   [[ -n $row ]] || row=$'-\t-\t-\t-\t-\t-\t-\t-'
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$relay" "$recv" "$rate" "$attempt" "$sent" "$unique" "$loss" \
+  printf '%s\t%s\t%s' "$unique" "$loss" "$row"
+}
+
+run_point() {
+  local relay=$1 recv=$2 rate=$3 attempt=$4 dir note="" relay_pid recv_pid
+  dir=$BENCH_OUT/$relay-$recv-$rate-$attempt
+  mkdir -p "$dir"
+  wait_quiet
+  local load=$QUIET_NOTE
+  start_sink "$dir" 1
+  start_relay "$relay" "$dir/relay.log"
+  relay_pid=$RELAY_PID
+  start_receiver "$recv" "$RELAY_Q" "${SINK_PORTS[0]}" "$dir/recv.log"
+  recv_pid=$RECV_PID
+  relay_serves "$relay" "$dir/relay.log" 1 || note="receiver did not connect"
+  measure "$dir" "$rate" "$RELAY_P"
+  stop_pid "$recv_pid"
+  stop_pid "$relay_pid"
+  [[ -z $GEN_NOTE ]] || note="${note:+$note; }$GEN_NOTE"
+
+  local row
+  row=$(sink_row "$dir" 0)
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$relay" "$recv" "$rate" "$attempt" "$SENT" \
     "$row" "$load" "$AWAY_PCT" "$STALL_MS" "${note:--}" >>"$TSV"
   printf '  relay %-5s receiver %-5s %4s Mbps #%s  loss %6s %%  delay-L min/p50/p99/max %s  jitter p50/p99/max %s  (load %s, host away %s %%, longest %s ms)%s\n' \
-    "$relay" "$recv" "$rate" "$attempt" "$loss" "$(cut -f1-3,5 <<<"$row" | tr '\t' /)" "$(cut -f6-8 <<<"$row" | tr '\t' /)" \
+    "$relay" "$recv" "$rate" "$attempt" "$(cut -f2 <<<"$row")" "$(cut -f3-5,7 <<<"$row" | tr '\t' /)" "$(cut -f8-10 <<<"$row" | tr '\t' /)" \
     "$load" "$AWAY_PCT" "$STALL_MS" "${note:+  [$note]}" >&2
+}
+
+# Paired points: both sides at once, fed the same packets, so a host stall hits both.
+#   relays:    gen -> {srtgw relay, SLT relay} -> SLT receiver each -> sink ports 0, 1
+#   receivers: gen -> srtgw relay -> {srtgw receiver, SLT receiver} -> sink ports 0, 1
+run_pair() {
+  local kind=$1 rate=$2 attempt=$3 dir note="" pids=() sides
+  dir=$BENCH_OUT/pair-$kind-$rate-$attempt
+  mkdir -p "$dir"
+  wait_quiet
+  start_sink "$dir" 2
+  if [[ $kind == relays ]]; then
+    sides=("srtgw relay" "SLT relay")
+    start_relay srtgw "$dir/relay-a.log"
+    local pa=$RELAY_P qa=$RELAY_Q
+    pids+=("$RELAY_PID")
+    start_relay slt "$dir/relay-b.log"
+    local pb=$RELAY_P qb=$RELAY_Q
+    pids+=("$RELAY_PID")
+    start_receiver slt "$qa" "${SINK_PORTS[0]}" "$dir/recv-a.log"
+    pids+=("$RECV_PID")
+    start_receiver slt "$qb" "${SINK_PORTS[1]}" "$dir/recv-b.log"
+    pids+=("$RECV_PID")
+    relay_serves srtgw "$dir/relay-a.log" 1 && relay_serves slt "$dir/relay-b.log" 1 || note="a receiver did not connect"
+    measure "$dir" "$rate" "$pa" "$pb"
+  else
+    sides=("srtgw receiver" "SLT receiver")
+    start_relay srtgw "$dir/relay.log"
+    pids+=("$RELAY_PID")
+    start_receiver srtgw "$RELAY_Q" "${SINK_PORTS[0]}" "$dir/recv-a.log"
+    pids+=("$RECV_PID")
+    start_receiver slt "$RELAY_Q" "${SINK_PORTS[1]}" "$dir/recv-b.log"
+    pids+=("$RECV_PID")
+    relay_serves srtgw "$dir/relay.log" 2 || note="a receiver did not connect"
+    measure "$dir" "$rate" "$RELAY_P"
+  fi
+  for p in "${pids[@]}"; do stop_pid "$p"; done
+  [[ -z $GEN_NOTE ]] || note="${note:+$note; }$GEN_NOTE"
+  local i row
+  for i in 0 1; do
+    row=$(sink_row "$dir" "$i")
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$kind" "$rate" "$attempt" "${sides[$i]}" "$row" "$AWAY_PCT" "$STALL_MS" \
+      "${note:--}" >>"$PAIR_TSV"
+    printf '  pair %-9s %4s Mbps #%s %-14s loss %6s %%  delay-L p50/p99/max %s  jitter p99 %s  (host away %s %%, longest %s ms)%s\n' \
+      "$kind" "$rate" "$attempt" "${sides[$i]}" "$(cut -f2 <<<"$row")" "$(cut -f4,5,7 <<<"$row" | tr '\t' /)" \
+      "$(cut -f9 <<<"$row")" "$AWAY_PCT" "$STALL_MS" "${note:+  [$note]}" >&2
+  done
 }
 
 quiet() { awk -v s="$1" -v q="$QUIET_PCT" 'BEGIN {exit !(s + 0 <= q + 0)}'; }
 
+PAIR_TSV=$BENCH_OUT/delay-pairs.tsv
+printf 'kind\trate\tattempt\tside\tunique\tloss_pct\tmin\tp50\tp99\tp999\tmax\tjit_p50\tjit_p99\tjit_max\taway_pct\tstall_ms\tnote\n' >"$PAIR_TSV"
 for rate in $RATES; do
   for recv in srtgw slt; do
     for relay in srtgw slt; do
@@ -118,6 +210,12 @@ for rate in $RATES; do
         run_point "$relay" "$recv" "$rate" "$attempt"
         quiet "$AWAY_PCT" && break
       done
+    done
+  done
+  for kind in relays receivers; do
+    for ((attempt = 1; attempt <= ATTEMPTS; attempt++)); do
+      run_pair "$kind" "$rate" "$attempt"
+      quiet "$AWAY_PCT" && break
     done
   done
 done
@@ -159,6 +257,39 @@ REPORT=$BENCH_OUT/delay.md
   echo "Every attempt (delay-L p99 ms / jitter p99 ms / host away % / longest stall ms):"
   awk -F'\t' 'NR > 1 {k = $1 " -> " $2 " at " $3 " Mbps"; a[k] = a[k] sprintf("%s#%s %s / %s / %s / %s%s", cnt[k]++ ? "; " : "", $4, $10, $14, $17, $18, ($19 != "-") ? " [" $19 "]" : ""); if (!(k in seen)) {seen[k] = 1; o[++n] = k}}
     END {for (i = 1; i <= n; i++) printf "- %s: %s\n", o[i], a[o[i]]}' "$TSV"
+  echo
+  echo "### Paired points: both sides at once, fed the same packets"
+  echo
+  echo "A host stall hits both sides of a pair alike, so the difference within a pair is the software's. *relays*: the generator sends each packet to an srtgw relay and to an srt-live-transmit relay, each followed by an srt-live-transmit receiver. *receivers*: one srtgw relay serves an srtgw receiver and an srt-live-transmit receiver. Attempts as above (per pair)."
+  echo
+  echo "| pair | Mbps | side | loss % | delay-L p50 | p99 | max | jitter p50 | jitter p99 | target delay p99 <= 2 | target jitter p99 <= 1 | host away % (longest ms) | attempts |"
+  echo "|---|---:|---|---:|---:|---:|---:|---:|---:|---|---|---:|---:|"
+  awk -F'\t' -v q="$QUIET_PCT" 'NR > 1 {
+      k = $1 FS $2; if (!(k in pick)) { order[++n] = k }
+      if (!(k in pick) || (!(k in quiet) && $15 + 0 < ps[k])) { pick[k] = $3; ps[k] = $15 + 0 }
+      if (!(k in quiet) && $15 + 0 <= q + 0) { quiet[k] = 1; pick[k] = $3; ps[k] = $15 + 0 }
+      if ($3 + 0 > tries[k]) tries[k] = $3 + 0
+      rows[k, $3] = rows[k, $3] $0 "\n"
+    }
+    END { for (i = 1; i <= n; i++) { k = order[i]; printf "%s", rows[k, pick[k]]; mark[k] = (k in quiet) ? "" : "*" }
+          for (i = 1; i <= n; i++) { k = order[i]; print "#" k FS tries[k] FS mark[k] } }' "$PAIR_TSV" >"$BENCH_OUT/delay-pairs-chosen.tsv"
+  while IFS=$'\t' read -r kind rate _attempt side _unique loss _mn p50 p99 _p999 mx j50 j99 _jmx away stall _note; do
+    [[ $kind == \#* ]] && continue
+    local_meta=$(grep -F "#$kind"$'\t'"$rate"$'\t' "$BENCH_OUT/delay-pairs-chosen.tsv")
+    tries=$(cut -f3 <<<"$local_meta"); mark=$(cut -f4 <<<"$local_meta")
+    if [[ -n $mark ]]; then
+      vd="n/a (host never quiet)"; vj=$vd
+    elif [[ $side == srtgw* ]]; then
+      vd=$(verdict "$p99" 2); vj=$(verdict "$j99" 1)
+    else
+      vd="(reference)"; vj="(reference)"
+    fi
+    echo "| $kind | $rate | $side | $loss | $p50 | $p99 | $mx | $j50 | $j99 | $vd | $vj | $away ($stall)$mark | $tries |"
+  done <"$BENCH_OUT/delay-pairs-chosen.tsv"
+  echo
+  echo "Every paired attempt (side: delay-L p99 ms / jitter p99 ms; host away % / longest stall ms):"
+  awk -F'\t' 'NR > 1 {k = $1 " at " $2 " Mbps #" $3; a[k] = a[k] sprintf("%s%s: %s / %s", cnt[k]++ ? ", " : "", $4, $9, $13); h[k] = sprintf("; host %s / %s%s", $15, $16, ($17 != "-") ? " [" $17 "]" : ""); if (!(k in seen)) {seen[k] = 1; o[++n] = k}}
+    END {for (i = 1; i <= n; i++) printf "- %s: %s%s\n", o[i], a[o[i]], h[o[i]]}' "$PAIR_TSV"
 } >"$REPORT"
 
 results_update delay "$REPORT"
