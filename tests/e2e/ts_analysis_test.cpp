@@ -8,6 +8,11 @@
 #include "support/serve_process.hpp"
 #include "support/udp_peers.hpp"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
 #include <set>
 
 namespace srtgw::test {
@@ -26,6 +31,52 @@ const json& indicator(const json& analysis, const std::string& id) {
   return none;
 }
 
+// PCRs as an independent receiver saw them arrive: how many there were and how many 40 ms
+// repetition deadlines (TR 101 290 2.3a) their arrival gaps broke, counted generously (a gap
+// over 38 ms counts, one per started 40 ms) so that it bounds what srtgw may report.
+struct LatePcrs {
+  int pcrs = 0;
+  int late = 0;
+  int64_t longest_gap_ns = 0;
+  std::string describe() const {
+    return std::to_string(late) + " late PCR(s) of " + std::to_string(pcrs) + ", longest gap " +
+           std::to_string(longest_gap_ns / 1'000'000) + " ms";
+  }
+};
+
+LatePcrs latePcrs(const UdpSink& observer) {
+  const std::string data = observer.data();
+  const auto sizes = observer.datagramSizes();
+  const auto arrivals = observer.arrivalTimesNs();
+  std::map<int, std::vector<int64_t>> pcr_times;  // per PID
+  size_t offset = 0;
+  for (size_t d = 0; d < sizes.size() && d < arrivals.size(); ++d) {
+    for (size_t k = 0; k + 188 <= sizes[d]; k += 188) {
+      const auto* p = reinterpret_cast<const uint8_t*>(data.data() + offset + k);
+      const bool has_adaptation = (p[3] & 0x20) != 0;
+      if (p[0] == 0x47 && has_adaptation && p[4] > 0 && (p[5] & 0x10) != 0) {
+        pcr_times[((p[1] & 0x1f) << 8) | p[2]].push_back(arrivals[d]);
+      }
+    }
+    offset += sizes[d];
+  }
+  LatePcrs out;
+  for (const auto& [pid, times] : pcr_times) {
+    if (static_cast<int>(times.size()) <= out.pcrs) {
+      continue;
+    }
+    out = LatePcrs{static_cast<int>(times.size()), 0, 0};
+    for (size_t i = 1; i < times.size(); ++i) {
+      const int64_t gap = times[i] - times[i - 1];
+      out.longest_gap_ns = std::max(out.longest_gap_ns, gap);
+      if (gap > 38'000'000) {
+        out.late += static_cast<int>((gap + 39'999'999) / 40'000'000);
+      }
+    }
+  }
+  return out;
+}
+
 int createUdpInput(ServeProcess& gw, const std::string& name) {
   auto r = gw.post("/api/v1/inputs", json{{"type", "udp"}, {"listen_port", 0}, {"bind_addr", "127.0.0.1"}, {"name", name}});
   EXPECT_EQ(r.status, 201) << r.body;
@@ -36,18 +87,25 @@ TEST(TsAnalysis, CleanFfmpegStreamHasServicesAndNoErrors) {
   TempDir dir;
   ServeProcess gw(dir, "gw", dir.file("db"));
   ASSERT_NE(gw.port(), 0) << gw.log();
-  const int in_port = createUdpInput(gw, "clean");
+  // ffmpeg sends to a multicast group of our own on loopback, which srtgw's input and an
+  // observer in this process both receive: the same datagrams, dated by the same kernel.
+  const std::string group = "239.255." + std::to_string(getpid() % 250) + "." + std::to_string(1 + std::rand() % 250);
+  auto created = gw.post("/api/v1/inputs", json{{"type", "udp"}, {"listen_port", 0}, {"bind_addr", group},
+                                                {"interface", "lo"}, {"name", "clean"}});
+  ASSERT_EQ(created.status, 201) << created.body;
+  const int in_port = created.json()["local_port"];
+  UdpSink observer(MulticastGroup{group, in_port});
   UdpSink sink;
   ASSERT_EQ(gw.post("/api/v1/outputs", json{{"type", "udp"}, {"input_id", 1}, {"destination_addr", "127.0.0.1:" + port(sink.port())}}).status, 201);
-  // PCR every 20 ms at 50 fps: a stream TR 101 290 has nothing to say about. ffmpeg runs at a
-  // higher priority where the host allows it (as root; elsewhere nice only warns): an
-  // encoder that a busy 2-core CI host deschedules for 20 ms really does send a PCR 40 ms
-  // late, and 2.3a rightly says so. (Sending a pre-encoded file with -re -c copy instead
-  // bursts: 9 late PCRs in 4 s.)
+  // PCR every 20 ms at 50 fps: a stream TR 101 290 has nothing to say about, as sent. ffmpeg
+  // runs at a higher priority where the host allows it (as root; elsewhere nice only warns).
+  // Still, when the host takes ffmpeg's CPU away for 20 ms or more (this CI's VM does, see
+  // bench/RESULTS.md), a PCR really does arrive more than 40 ms after the one before and 2.3a
+  // rightly says so; the observer tells how often that happened.
   ChildProcess ff({"nice", "-n", "-10", "ffmpeg", "-hide_banner", "-loglevel", "error", "-re", "-f",
                    "lavfi", "-i", "testsrc2=size=320x240:rate=50", "-f", "lavfi", "-i", "sine", "-t", "4",
                    "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-pcr_period", "20", "-f",
-                   "mpegts", "udp://127.0.0.1:" + port(in_port) + "?pkt_size=1316"},
+                   "mpegts", "udp://" + group + ":" + port(in_port) + "?pkt_size=1316&localaddr=127.0.0.1&ttl=1"},
                   dir.file("ff.out"), dir.file("ff.log"));
   ASSERT_EQ(ff.wait(30s), 0) << ff.stderrText();
   json a;
@@ -57,6 +115,9 @@ TEST(TsAnalysis, CleanFfmpegStreamHasServicesAndNoErrors) {
            static_cast<size_t>(a["packets_received"].get<int64_t>()) * 188 >= sink.bytes() &&
            sink.bytes() > 0;
   }, 15s)) << a.dump();
+  ASSERT_TRUE(waitUntil([&] { return observer.bytes() >= sink.bytes(); }, 5s));
+  const LatePcrs late_pcrs = latePcrs(observer);
+  ASSERT_GE(late_pcrs.pcrs, 150) << "the observer must see the stream's ~200 PCRs";
   EXPECT_EQ(a["detection"], "ts");
   EXPECT_EQ(a["is_ts"], true);
   ASSERT_EQ(a["programs"].size(), 1u) << a["programs"].dump();
@@ -73,6 +134,10 @@ TEST(TsAnalysis, CleanFfmpegStreamHasServicesAndNoErrors) {
       // some PCRs more than 10 ms off the fitted line (0-3 seen here). A real PCR fault
       // fires on most of the ~200 PCRs of this stream, so this bound still catches one.
       EXPECT_LE(i["count"].get<int>(), 20) << i.dump();
+      continue;
+    }
+    if (i["id"] == "2.3a") {
+      EXPECT_LE(i["count"].get<int>(), late_pcrs.late) << i.dump() << "; the observer saw " << late_pcrs.describe();
       continue;
     }
     EXPECT_EQ(i["count"], 0) << i.dump();

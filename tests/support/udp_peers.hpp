@@ -14,18 +14,29 @@ namespace srtgw::test {
 /// payload carries the packet index, so every 1316-byte datagram is unique.
 std::string makeSequenceTs(size_t packets, uint32_t seed = 1);
 
+/// A multicast group to receive, beside any other receiver of it on this host.
+struct MulticastGroup {
+  std::string group;  // e.g. 239.255.1.2
+  int port = 0;
+  std::string interface_addr = "127.0.0.1";
+};
+
 class UdpSink {
  public:
   explicit UdpSink(const char* host = "127.0.0.1");
+  explicit UdpSink(const MulticastGroup& g);
   ~UdpSink();
   int port() const { return port_; }
   size_t bytes() const;
   size_t datagrams() const;
   std::string data() const;
-  /// When each datagram arrived (steady clock, ns), in order.
+  /// When each datagram arrived: the kernel's receive time on the steady clock (ns), in order.
   std::vector<int64_t> arrivalTimesNs() const;
+  /// The size of each datagram, in order.
+  std::vector<size_t> datagramSizes() const;
 
  private:
+  void open(const char* host, int port, bool reuse);
   void run();
   int fd_ = -1;
   int port_ = 0;
@@ -34,6 +45,7 @@ class UdpSink {
   std::string data_;        // guarded by mu_
   size_t datagrams_ = 0;    // guarded by mu_
   std::vector<int64_t> arrivals_ns_;  // guarded by mu_
+  std::vector<size_t> sizes_;         // guarded by mu_
   std::thread thread_;
 };
 
