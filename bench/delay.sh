@@ -231,6 +231,16 @@ awk -F'\t' -v q="$QUIET_PCT" 'NR > 1 {
   END { for (i = 1; i <= n; i++) { k = order[i]; print best[k] FS tries[k] FS ((k in quiet) ? "" : "*") } }' "$TSV" >"$CHOSEN"
 
 verdict() { awk -v v="$1" -v t="$2" 'BEGIN {if (v == "-" || v == "") print "n/a"; else if (v + 0 <= t + 0) print "met"; else print "MISSED"}'; }
+# verdicts MARK IS_SRTGW P99 JITTER_P99: sets vd/vj, the delay and jitter verdict cells.
+verdicts() {
+  if [[ -n $1 ]]; then
+    vd="n/a (host never quiet)"; vj=$vd
+  elif [[ $2 == 1 ]]; then
+    vd=$(verdict "$3" 2); vj=$(verdict "$4" 1)
+  else
+    vd="(reference)"; vj="(reference)"
+  fi
+}
 REPORT=$BENCH_OUT/delay.md
 {
   echo "## delay.sh: added delay and UDP output jitter (SRT latency ${L} ms)"
@@ -243,13 +253,7 @@ REPORT=$BENCH_OUT/delay.md
   echo "| relay | receiver | Mbps | loss % | delay-L min | p50 | p99 | max | jitter p50 | jitter p99 | target delay p99 <= 2 | target jitter p99 <= 1 | host away % (longest ms) | attempts | load1/busy |"
   echo "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---:|---|"
   while IFS=$'\t' read -r relay recv rate _attempt _sent _unique loss mn p50 p99 _p999 mx j50 j99 _jmx load away stall _note tries mark; do
-    if [[ -n $mark ]]; then
-      vd="n/a (host never quiet)"; vj=$vd
-    elif [[ $relay == srtgw ]]; then
-      vd=$(verdict "$p99" 2); vj=$(verdict "$j99" 1)
-    else
-      vd="(reference)"; vj="(reference)"
-    fi
+    verdicts "$mark" "$([[ $relay == srtgw ]] && echo 1)" "$p99" "$j99"
     echo "| $relay | $recv | $rate | $loss | $mn | $p50 | $p99 | $mx | $j50 | $j99 | $vd | $vj | $away ($stall)$mark | $tries | $load |"
   done <"$CHOSEN"
   echo
@@ -277,13 +281,7 @@ REPORT=$BENCH_OUT/delay.md
     [[ $kind == \#* ]] && continue
     local_meta=$(grep -F "#$kind"$'\t'"$rate"$'\t' "$BENCH_OUT/delay-pairs-chosen.tsv")
     tries=$(cut -f3 <<<"$local_meta"); mark=$(cut -f4 <<<"$local_meta")
-    if [[ -n $mark ]]; then
-      vd="n/a (host never quiet)"; vj=$vd
-    elif [[ $side == srtgw* ]]; then
-      vd=$(verdict "$p99" 2); vj=$(verdict "$j99" 1)
-    else
-      vd="(reference)"; vj="(reference)"
-    fi
+    verdicts "$mark" "$([[ $side == srtgw* ]] && echo 1)" "$p99" "$j99"
     echo "| $kind | $rate | $side | $loss | $p50 | $p99 | $mx | $j50 | $j99 | $vd | $vj | $away ($stall)$mark | $tries |"
   done <"$BENCH_OUT/delay-pairs-chosen.tsv"
   echo
