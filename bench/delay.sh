@@ -279,8 +279,8 @@ REPORT=$BENCH_OUT/delay.md
           for (i = 1; i <= n; i++) { k = order[i]; print "#" k FS tries[k] FS mark[k] } }' "$PAIR_TSV" >"$BENCH_OUT/delay-pairs-chosen.tsv"
   while IFS=$'\t' read -r kind rate _attempt side _unique loss _mn p50 p99 _p999 mx j50 j99 _jmx away stall _note; do
     [[ $kind == \#* ]] && continue
-    local_meta=$(grep -F "#$kind"$'\t'"$rate"$'\t' "$BENCH_OUT/delay-pairs-chosen.tsv")
-    tries=$(cut -f3 <<<"$local_meta"); mark=$(cut -f4 <<<"$local_meta")
+    pair_meta=$(grep -F "#$kind"$'\t'"$rate"$'\t' "$BENCH_OUT/delay-pairs-chosen.tsv")
+    tries=$(cut -f3 <<<"$pair_meta"); mark=$(cut -f4 <<<"$pair_meta")
     verdicts "$mark" "$([[ $side == srtgw* ]] && echo 1)" "$p99" "$j99"
     echo "| $kind | $rate | $side | $loss | $p50 | $p99 | $mx | $j50 | $j99 | $vd | $vj | $away ($stall)$mark | $tries |"
   done <"$BENCH_OUT/delay-pairs-chosen.tsv"
