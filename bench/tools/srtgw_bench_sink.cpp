@@ -36,6 +36,7 @@ constexpr size_t kDelayBuckets = 1u << 22;      // 1 us buckets: 0 .. 4.19 s
 constexpr size_t kJitterBuckets = 1u << 18;     // 1 us buckets: 0 .. 262 ms
 
 std::atomic<bool> g_stop{false};
+uint64_t g_skip_ns = 0;  // --skip-ms: warm-up left out of delay and jitter
 void onSignal(int) { g_stop.store(true); }
 
 // Histogram with 1 us buckets. Memory comes from calloc (mmap for these sizes), so
@@ -100,17 +101,26 @@ struct Port {
   bool have_prev = false;
   uint64_t first_recv = 0;
   uint64_t last_recv = 0;
-  Histogram delay;
-  Histogram jitter;
+  Histogram delay;      // packets sent after the warm-up (--skip-ms), all when there is none
+  Histogram delay_all;  // every packet
+  Histogram jitter;     // after the warm-up, like `delay`
+  uint64_t origin = 0;  // send time of the first datagram
+  FILE* trace = nullptr;  // --trace: one line per new packet (port 0 only)
+  uint64_t trace_origin = 0;
 };
 
 void usage() {
   std::fprintf(stderr,
                "usage: %s (--listen HOST:PORT ... | --ports N [--base-port B]) [--seconds 60]\n"
-               "          [--idle-ms 2000] [--rcvbuf BYTES] [--ports-file PATH]\n"
+               "          [--idle-ms 2000] [--rcvbuf BYTES] [--ports-file PATH] [--trace PATH]\n"
+               "          [--skip-ms MS]\n"
                "       %s --free-ports N   (print N currently free UDP ports and exit)\n"
                "Counts loss/duplicates/reordering and measures delay and jitter of\n"
-               "srtgw-bench-gen datagrams per port. Prints JSON.\n",
+               "srtgw-bench-gen datagrams per port. Prints JSON. --trace writes \"seq send_ms delay_ms\"\n"
+               "per new datagram of the first port (send_ms from its first datagram, whose\n"
+               "CLOCK_MONOTONIC time the first line gives as \"# origin_mono_ms T\").\n"
+               "--skip-ms leaves the datagrams sent in the first MS ms out of delay and jitter\n"
+               "(a warm-up); delay_all_ms still covers every datagram.\n",
                kProg, kProg);
 }
 
@@ -128,8 +138,25 @@ void handle(Port& p, const unsigned char* d, size_t len, uint64_t recv_ns) {
   if (o != SeqCounter::Outcome::kNew) {
     return;
   }
-  p.delay.add(recv_ns > sent ? recv_ns - sent : 0);
-  if (p.have_prev && seq == p.prev_seq + 1) {
+  if (p.origin == 0) {
+    p.origin = sent;
+  }
+  const uint64_t delay = recv_ns > sent ? recv_ns - sent : 0;
+  p.delay_all.add(delay);
+  const bool measured = sent >= p.origin + g_skip_ns;
+  if (measured) {
+    p.delay.add(delay);
+  }
+  if (p.trace != nullptr) {
+    if (p.trace_origin == 0) {
+      p.trace_origin = sent;
+      std::fprintf(p.trace, "# origin_mono_ms %.3f\n", static_cast<double>(sent) / 1e6);
+    }
+    std::fprintf(p.trace, "%llu %.3f %.3f\n", static_cast<unsigned long long>(seq),
+                 static_cast<double>(sent - p.trace_origin) / 1e6,
+                 static_cast<double>(static_cast<int64_t>(recv_ns - sent)) / 1e6);
+  }
+  if (measured && p.have_prev && seq == p.prev_seq + 1) {
     const int64_t dr = static_cast<int64_t>(recv_ns - p.prev_recv);
     const int64_t ds = static_cast<int64_t>(sent - p.prev_send);
     const int64_t dd = dr - ds;
@@ -151,6 +178,7 @@ int main(int argc, char** argv) {
   long idle_ms = 2000;
   long rcvbuf = 32 * 1024 * 1024;
   std::string ports_file;
+  std::string trace_file;
   for (ArgCursor args(kProg, argc, argv); args.next();) {
     const std::string_view a = args.option();
     if (a == "--listen") {
@@ -189,6 +217,10 @@ int main(int argc, char** argv) {
       return 0;
     } else if (a == "--ports-file") {
       ports_file = args.value();
+    } else if (a == "--skip-ms") {
+      g_skip_ns = static_cast<uint64_t>(args.longValue()) * 1000000ull;
+    } else if (a == "--trace") {
+      trace_file = args.value();
     } else if (a == "-h" || a == "--help") {
       usage();
       return 0;
@@ -232,11 +264,21 @@ int main(int argc, char** argv) {
     getsockname(p.fd, reinterpret_cast<sockaddr*>(&got), &gl);
     p.port = ntohs(got.sin_port);
     p.delay.init(kDelayBuckets);
+    p.delay_all.init(kDelayBuckets);
     p.jitter.init(kJitterBuckets);
     epoll_event ev{};
     ev.events = EPOLLIN;
     ev.data.u64 = i;
     epoll_ctl(ep, EPOLL_CTL_ADD, p.fd, &ev);
+  }
+
+  if (!trace_file.empty() && !ports.empty()) {
+    ports[0].trace = std::fopen(trace_file.c_str(), "w");
+    if (ports[0].trace == nullptr) {
+      die(kProg, "--trace " + trace_file + ": " + std::strerror(errno));
+    }
+    static char trace_buf[1 << 20];
+    std::setvbuf(ports[0].trace, trace_buf, _IOFBF, sizeof trace_buf);
   }
 
   std::string ports_json = "{\"ports\":[";
@@ -354,6 +396,9 @@ int main(int argc, char** argv) {
     }
   }
   const double ran = static_cast<double>(monoNs() - start) / 1e9;
+  if (!ports.empty() && ports[0].trace != nullptr) {
+    std::fclose(ports[0].trace);
+  }
 
   // Report.
   std::string out;
@@ -372,6 +417,7 @@ int main(int argc, char** argv) {
         "%s{\"port\":%u,\"received\":%llu,\"unique\":%llu,\"lost\":%llu,\"duplicates\":%llu,"
         "\"reordered\":%llu,\"bad\":%llu,\"first_seq\":%lld,\"last_seq\":%lld,\"mbps\":%.3f,"
         "\"delay_ms\":{\"min\":%.3f,\"p50\":%.3f,\"p99\":%.3f,\"p999\":%.3f,\"max\":%.3f,\"mean\":%.3f},"
+        "\"delay_all_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"max\":%.3f},"
         "\"jitter_ms\":{\"p50\":%.3f,\"p99\":%.3f,\"p999\":%.3f,\"max\":%.3f}}",
         i ? "," : "", p.port, static_cast<unsigned long long>(q.received),
         static_cast<unsigned long long>(q.unique), static_cast<unsigned long long>(lost),
@@ -382,6 +428,7 @@ int main(int argc, char** argv) {
         p.delay.count ? static_cast<double>(p.delay.min_ns) / 1e6 : 0.0, p.delay.quantileMs(0.5),
         p.delay.quantileMs(0.99), p.delay.quantileMs(0.999), static_cast<double>(p.delay.max_ns) / 1e6,
         p.delay.count ? static_cast<double>(p.delay.sum_ns / p.delay.count) / 1e6 : 0.0,
+        p.delay_all.quantileMs(0.5), p.delay_all.quantileMs(0.99), static_cast<double>(p.delay_all.max_ns) / 1e6,
         p.jitter.quantileMs(0.5), p.jitter.quantileMs(0.99), p.jitter.quantileMs(0.999),
         static_cast<double>(p.jitter.max_ns) / 1e6);
     out += buf;
@@ -405,14 +452,15 @@ int main(int argc, char** argv) {
                 "],\"total\":{\"ports\":%zu,\"received\":%llu,\"unique\":%llu,\"lost\":%llu,"
                 "\"duplicates\":%llu,\"reordered\":%llu,\"min_unique\":%llu,\"max_unique\":%llu,"
                 "\"worst_delay_p50_ms\":%.3f,\"worst_delay_p99_ms\":%.3f,\"worst_delay_max_ms\":%.3f,"
-                "\"worst_jitter_p99_ms\":%.3f},\"kernel_ts_missing\":%llu,\"seconds\":%.3f,"
+                "\"worst_jitter_p99_ms\":%.3f},\"skip_ms\":%llu,\"kernel_ts_missing\":%llu,\"seconds\":%.3f,"
                 "\"stop\":\"%s\"}\n",
                 ports.size(), static_cast<unsigned long long>(t_recv),
                 static_cast<unsigned long long>(t_unique), static_cast<unsigned long long>(t_lost),
                 static_cast<unsigned long long>(t_dup), static_cast<unsigned long long>(t_reord),
                 static_cast<unsigned long long>(ports.empty() ? 0 : min_unique),
                 static_cast<unsigned long long>(max_unique), worst_p50, worst_p99, worst_max,
-                worst_jit, static_cast<unsigned long long>(kernel_ts_missing), ran, stop_reason);
+                worst_jit, static_cast<unsigned long long>(g_skip_ns / 1000000ull),
+                static_cast<unsigned long long>(kernel_ts_missing), ran, stop_reason);
   out += buf;
   std::fputs(out.c_str(), stdout);
   std::fflush(stdout);

@@ -41,6 +41,7 @@ struct CpuFigures {
   uint64_t over_5ms = 0;
   uint64_t over_20ms = 0;
   uint64_t late_ns_total = 0;  // sum of lateness beyond 1 ms: time the CPU was away
+  std::vector<std::pair<uint64_t, uint64_t>> away;  // --events: [due, woke] of late wake-ups
 };
 
 void watchCpu(CpuFigures& f, uint64_t period_ns, uint64_t end_ns) {
@@ -63,6 +64,9 @@ void watchCpu(CpuFigures& f, uint64_t period_ns, uint64_t end_ns) {
     }
     if (late > 1'000'000) {
       ++f.over_1ms;
+      if (f.away.size() < f.away.capacity()) {
+        f.away.emplace_back(before + period_ns, before + slept);
+      }
       f.late_ns_total += late - 1'000'000;
     }
     if (late > 5'000'000) {
@@ -80,6 +84,7 @@ int main(int argc, char** argv) {
   const char* prog = "srtgw-bench-stall";
   double seconds = 3600;
   double period_us = 1000;
+  std::string events_path;
   srtgw::bench::ArgCursor args(prog, argc, argv);
   while (args.next()) {
     const std::string_view a = args.option();
@@ -87,11 +92,14 @@ int main(int argc, char** argv) {
       seconds = args.doubleValue();
     } else if (a == "--period-us") {
       period_us = args.doubleValue();
+    } else if (a == "--events") {
+      events_path = args.value();
     } else {
       std::fprintf(stderr,
-                   "usage: %s [--seconds 3600] [--period-us 1000]\n"
+                   "usage: %s [--seconds 3600] [--period-us 1000] [--events PATH]\n"
                    "Measures how late a pinned thread per CPU wakes up from short sleeps\n"
-                   "(SCHED_FIFO when allowed). Prints JSON at the end or at SIGTERM.\n",
+                   "(SCHED_FIFO when allowed). Prints JSON at the end or at SIGTERM. --events writes\n"
+                   "\"cpu due_ms woke_ms\" (CLOCK_MONOTONIC) for each wake-up over 1 ms late.\n",
                    prog);
       return 2;
     }
@@ -114,6 +122,7 @@ int main(int argc, char** argv) {
     if (CPU_ISSET(c, &allowed)) {
       figures.push_back(CpuFigures{});
       figures.back().cpu = c;
+      figures.back().away.reserve(events_path.empty() ? 0 : 200000);
     }
   }
   const uint64_t period_ns = static_cast<uint64_t>(period_us * 1000);
@@ -127,6 +136,16 @@ int main(int argc, char** argv) {
   }
 
   const double elapsed_ms = static_cast<double>(monoNs() - start_ns) / 1e6;
+  if (!events_path.empty()) {
+    if (FILE* ev = std::fopen(events_path.c_str(), "w")) {
+      for (const auto& f : figures) {
+        for (const auto& [due, woke] : f.away) {
+          std::fprintf(ev, "%d %.3f %.3f\n", f.cpu, static_cast<double>(due) / 1e6, static_cast<double>(woke) / 1e6);
+        }
+      }
+      std::fclose(ev);
+    }
+  }
   uint64_t max_late = 0;
   double max_away_pct = 0;
   std::string cpus;
