@@ -59,7 +59,7 @@ void SrtConnector::closeSocket() {
 void SrtConnector::attempt() {
   retry_at_ms_ = -1;
   counters_.connect_attempts.add(1);
-  auto sock = srt::Socket::create(spec_.srt);
+  auto sock = srt::Socket::create(receiving_ ? spec_.srt : srt::outputDefaults(spec_.srt));
   if (!sock) {
     failed(sock.error().message, true);
     return;

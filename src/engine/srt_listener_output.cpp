@@ -45,7 +45,7 @@ core::Result<void> SrtListenerOutput::startOnWorker() {
   if (!local) {
     return local.error();
   }
-  auto sock = srt::Socket::create(ep.srt);
+  auto sock = srt::Socket::create(srt::outputDefaults(ep.srt));
   if (!sock) {
     return sock.error();
   }

@@ -251,6 +251,19 @@ core::Result<void> setOptionFromUrl(SrtOptions& opts, std::string_view key,
                    std::string(key));
 }
 
+SrtOptions outputDefaults(SrtOptions o) {
+  // Both or neither: libsrt clamps SRTO_RCVBUF to SRTO_FC, so a user's rcvbuf must not meet
+  // our flow window (and a user's flow window is left with libsrt's rcvbuf).
+  if (!o.flow_window && !o.rcvbuf) {
+    o.flow_window = kOutputFlowWindow;
+    o.rcvbuf = kOutputRcvBufBytes;
+  }
+  if (!o.sndbuf) {
+    o.sndbuf = kOutputSndBufBytes;
+  }
+  return o;
+}
+
 std::vector<std::string_view> urlOptionKeys() {
   std::vector<std::string_view> keys;
   for (const auto& k : kUrlKeys) {

@@ -53,6 +53,21 @@ struct SrtOptions {
   bool operator==(const SrtOptions&) const = default;
 };
 
+/// The options an output's socket is opened with: `o`, sized for a socket that only sends.
+/// libsrt sizes every socket to receive: SRTO_FC 25600 and SRTO_RCVBUF 8192 packets, whose
+/// loss list and buffer index make ~0.75 MB per connection before any data, for every
+/// caller a listener output serves. An output's peer sends only control packets, so unless
+/// the user set either, flow_window and rcvbuf get libsrt's floor (32 packets). And libsrt
+/// lets at most SRTO_SNDBUF (8192 packets, ~170 ms at 500 Mbps) wait for an ACK: a sender
+/// thread kept off the CPU that long makes srt_sendmsg2 refuse packets. Unless the user set
+/// it, sndbuf is 50 MB (what srt-live-transmit is tuned with); libsrt grows the buffer only
+/// as far as it is needed, and drops what is older than the latency allows anyway.
+SrtOptions outputDefaults(SrtOptions o);
+
+inline constexpr int kOutputFlowWindow = 32;          // packets, libsrt's minimum
+inline constexpr int kOutputRcvBufBytes = 32768;      // below 32 packets: libsrt's minimum
+inline constexpr int kOutputSndBufBytes = 50'000'000;
+
 /// Parses "fec,cols:10,rows:5,layout:staircase,arq:always" (libsrt packetfilter syntax).
 core::Result<FecConfig> parseFecFilter(std::string_view text);
 

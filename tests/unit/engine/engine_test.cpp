@@ -124,6 +124,71 @@ TEST(Engine, SrtListenerOutputToSrtCallerInputIsBitExact) {
   EXPECT_GE(findInput(*rsnap, "pull")->srt->packets_received, 2000);
 }
 
+// An output's socket only sends: libsrt's receive-side sizes (~0.75 MB per connection) are
+// cut to its floor and the send buffer raised (srt::outputDefaults); inputs keep libsrt's.
+TEST(Engine, SrtOutputsAreSizedToSendAndInputsToReceive) {
+  Engine receiver(EngineConfig{});
+  ASSERT_TRUE(receiver.addInput(input("push", "srt://127.0.0.1:0?mode=listener")).ok());
+  const uint16_t push_port = findInput(*receiver.sampleNow(), "push")->local_port;
+  ASSERT_NE(push_port, 0);
+
+  Engine sender(EngineConfig{});
+  ASSERT_TRUE(sender.addInput(input("in", "udp://127.0.0.1:0")).ok());
+  ASSERT_TRUE(sender.addOutput(output("lis", "in", "srt://127.0.0.1:0?mode=listener")).ok());
+  ASSERT_TRUE(
+      sender.addOutput(output("cal", "in", "srt://127.0.0.1:" + std::to_string(push_port))).ok());
+  const uint16_t lis_port = findOutput(*sender.sampleNow(), "lis")->local_port;
+  ASSERT_TRUE(receiver.addInput(input("pull", "srt://127.0.0.1:" + std::to_string(lis_port))).ok());
+  UdpSink via_listener;
+  UdpSink via_caller;
+  ASSERT_TRUE(receiver
+                  .addOutput(output("u1", "pull",
+                                    "udp://127.0.0.1:" + std::to_string(via_listener.port())))
+                  .ok());
+  ASSERT_TRUE(
+      receiver
+          .addOutput(output("u2", "push", "udp://127.0.0.1:" + std::to_string(via_caller.port())))
+          .ok());
+  ASSERT_TRUE(waitUntil(
+      [&] {
+        auto s = receiver.sampleNow();
+        return findInput(*s, "pull")->state == StreamState::kConnected &&
+               findInput(*s, "push")->state == StreamState::kConnected;
+      },
+      10s));
+
+  const std::string data = test::makeSequenceTs(7 * 2000);
+  UdpSource src("127.0.0.1", inputPort(sender, "in"), data, 10.0);
+  src.join();
+  ASSERT_TRUE(waitUntil([&] { return via_listener.bytes() == data.size(); }, 10s))
+      << via_listener.bytes();
+  ASSERT_TRUE(waitUntil([&] { return via_caller.bytes() == data.size(); }, 10s))
+      << via_caller.bytes();
+  EXPECT_TRUE(via_listener.data() == data);
+  EXPECT_TRUE(via_caller.data() == data);
+
+  // libsrt reports its buffers in packets of 1,500 bytes: 32 of them is its floor, 8,192 its
+  // default receive buffer; 50 MB of send buffer is ~33,000.
+  constexpr int64_t kFloor = 32 * 1500;
+  constexpr int64_t kDefaultRcv = 8192 * 1500;
+  auto snap = sender.sampleNow();
+  const auto* lis = findOutput(*snap, "lis");
+  ASSERT_EQ(lis->clients.size(), 1u);
+  ASSERT_TRUE(lis->clients[0].srt.has_value());
+  EXPECT_LE(lis->clients[0].srt->receive_buffer_available_bytes, kFloor);
+  EXPECT_GT(lis->clients[0].srt->send_buffer_available_bytes, 40'000'000);
+  const auto* cal = findOutput(*snap, "cal");
+  ASSERT_TRUE(cal->srt.has_value());
+  EXPECT_LE(cal->srt->receive_buffer_available_bytes, kFloor);
+  EXPECT_GT(cal->srt->send_buffer_available_bytes, 40'000'000);
+  auto rsnap = receiver.sampleNow();
+  for (const char* id : {"pull", "push"}) {
+    const auto* in = findInput(*rsnap, id);
+    ASSERT_TRUE(in->srt.has_value()) << id;
+    EXPECT_GT(in->srt->receive_buffer_available_bytes, kDefaultRcv / 2) << id;
+  }
+}
+
 TEST(Engine, ListenerInputRejectsASecondPublisherWithAReason) {
   Engine gw(EngineConfig{});
   ASSERT_TRUE(gw.addInput(input("in", "srt://127.0.0.1:0?mode=listener")).ok());

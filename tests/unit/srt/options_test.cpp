@@ -67,6 +67,33 @@ TEST(SrtOptions, RangesNameTheirField) {
   }
 }
 
+TEST(SrtOptions, OutputDefaultsSizeASocketThatOnlySends) {
+  SrtOptions none;
+  none.latency_ms = 200;
+  const SrtOptions o = outputDefaults(none);
+  EXPECT_EQ(o.flow_window, kOutputFlowWindow);
+  EXPECT_EQ(o.rcvbuf, kOutputRcvBufBytes);
+  EXPECT_EQ(o.sndbuf, kOutputSndBufBytes);
+  EXPECT_EQ(o.latency_ms, 200) << "everything else is kept";
+  EXPECT_TRUE(o.validate().ok());
+}
+
+TEST(SrtOptions, OutputDefaultsKeepWhatTheUserSet) {
+  SrtOptions rcv;
+  rcv.rcvbuf = 4'000'000;
+  const SrtOptions a = outputDefaults(rcv);
+  EXPECT_EQ(a.rcvbuf, 4'000'000);
+  EXPECT_FALSE(a.flow_window) << "a small flow window would clamp the user's rcvbuf";
+  SrtOptions fc;
+  fc.flow_window = 8000;
+  const SrtOptions b = outputDefaults(fc);
+  EXPECT_EQ(b.flow_window, 8000);
+  EXPECT_FALSE(b.rcvbuf);
+  SrtOptions snd;
+  snd.sndbuf = 1'000'000;
+  EXPECT_EQ(outputDefaults(snd).sndbuf, 1'000'000);
+}
+
 TEST(SrtOptions, FecValidation) {
   SrtOptions o;
   o.fec = FecConfig{10, 5, "staircase", "always"};
