@@ -101,7 +101,9 @@ measure() {
   local dests=()
   for p in "$@"; do dests+=(--dest "127.0.0.1:$p"); done
   sleep 0.3
-  bg_start "$dir/stall.json" "$STALL" --seconds $((WARM + DUR + 60))
+  # Above any srtgw run with --realtime-priority (SRTGW_RELAY_ARGS), whose CPU time would
+  # otherwise count as time away.
+  bg_start "$dir/stall.json" "$STALL" --seconds $((WARM + DUR + 60)) --rt-priority 50
   stall_pid=$BG_PID
   bg_start "$dir/gen.json" "$GEN" "${dests[@]}" --mbps "$rate" --seconds $((WARM + DUR))
   gen_pid=$BG_PID

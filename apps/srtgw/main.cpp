@@ -10,6 +10,7 @@
 #include "app/serve.hpp"
 #include "app/version.hpp"
 #include "core/log.hpp"
+#include "core/realtime.hpp"
 #include "srt/runtime.hpp"
 
 namespace {
@@ -83,6 +84,11 @@ int main(int argc, char** argv) {
       ->envname("SRTGW_SRT_COALESCE_US")
       ->check(CLI::Range(0, srtgw::engine::kMaxSrtCoalesceUs))
       ->capture_default_str();
+  serve_cmd->add_option("--realtime-priority", serve.realtime_priority,
+                        "run the data plane's threads under SCHED_FIFO at this priority (0 = off; needs root)")
+      ->envname("SRTGW_REALTIME_PRIORITY")
+      ->check(CLI::Range(0, srtgw::core::kMaxRealtimePriority))
+      ->capture_default_str();
 
   serve_cmd->add_option("--max-events", serve.max_events, "events kept in the event log")
       ->envname("SRTGW_MAX_EVENTS")
@@ -123,6 +129,10 @@ int main(int argc, char** argv) {
   relay_cmd->add_option("--srt-coalesce-us", relay.srt_coalesce_us,
                         "the same when all outputs are SRT (at most 1/8 of their latency)")
       ->check(CLI::Range(0, srtgw::engine::kMaxSrtCoalesceUs))
+      ->capture_default_str();
+  relay_cmd->add_option("--realtime-priority", relay.realtime_priority,
+                        "run the data plane's threads under SCHED_FIFO at this priority (0 = off; needs root)")
+      ->check(CLI::Range(0, srtgw::core::kMaxRealtimePriority))
       ->capture_default_str();
 
   auto* version_cmd = cli.add_subcommand("version", "Print the version of srtgw and libsrt");

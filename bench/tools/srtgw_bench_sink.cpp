@@ -105,7 +105,7 @@ struct Port {
   Histogram delay_all;  // every packet
   Histogram jitter;     // after the warm-up, like `delay`
   uint64_t origin = 0;  // send time of the first datagram
-  FILE* trace = nullptr;  // --trace: one line per new packet (port 0 only)
+  FILE* trace = nullptr;  // --trace: one line per new packet
   uint64_t trace_origin = 0;
 };
 
@@ -117,8 +117,9 @@ void usage() {
                "       %s --free-ports N   (print N currently free UDP ports and exit)\n"
                "Counts loss/duplicates/reordering and measures delay and jitter of\n"
                "srtgw-bench-gen datagrams per port. Prints JSON. --trace writes \"seq send_ms delay_ms\"\n"
-               "per new datagram of the first port (send_ms from its first datagram, whose\n"
-               "CLOCK_MONOTONIC time the first line gives as \"# origin_mono_ms T\").\n"
+               "per new datagram into PATH for the first port, PATH.1, PATH.2, ... for the others\n"
+               "(send_ms from the port's first datagram, whose CLOCK_MONOTONIC time the first line\n"
+               "gives as \"# origin_mono_ms T\").\n"
                "--skip-ms leaves the datagrams sent in the first MS ms out of delay and jitter\n"
                "(a warm-up); delay_all_ms still covers every datagram.\n",
                kProg, kProg);
@@ -272,13 +273,14 @@ int main(int argc, char** argv) {
     epoll_ctl(ep, EPOLL_CTL_ADD, p.fd, &ev);
   }
 
-  if (!trace_file.empty() && !ports.empty()) {
-    ports[0].trace = std::fopen(trace_file.c_str(), "w");
-    if (ports[0].trace == nullptr) {
-      die(kProg, "--trace " + trace_file + ": " + std::strerror(errno));
+  // One file per port: PATH for the first, PATH.1, PATH.2, ... for the others.
+  for (size_t i = 0; i < ports.size() && !trace_file.empty(); ++i) {
+    const std::string name = i == 0 ? trace_file : trace_file + "." + std::to_string(i);
+    ports[i].trace = std::fopen(name.c_str(), "w");
+    if (ports[i].trace == nullptr) {
+      die(kProg, "--trace " + name + ": " + std::strerror(errno));
     }
-    static char trace_buf[1 << 20];
-    std::setvbuf(ports[0].trace, trace_buf, _IOFBF, sizeof trace_buf);
+    std::setvbuf(ports[i].trace, nullptr, _IOFBF, 1 << 20);
   }
 
   std::string ports_json = "{\"ports\":[";
@@ -396,8 +398,10 @@ int main(int argc, char** argv) {
     }
   }
   const double ran = static_cast<double>(monoNs() - start) / 1e9;
-  if (!ports.empty() && ports[0].trace != nullptr) {
-    std::fclose(ports[0].trace);
+  for (Port& p : ports) {
+    if (p.trace != nullptr) {
+      std::fclose(p.trace);
+    }
   }
 
   // Report.

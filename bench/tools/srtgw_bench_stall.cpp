@@ -85,6 +85,7 @@ int main(int argc, char** argv) {
   double seconds = 3600;
   double period_us = 1000;
   std::string events_path;
+  long rt_priority = 1;
   srtgw::bench::ArgCursor args(prog, argc, argv);
   while (args.next()) {
     const std::string_view a = args.option();
@@ -92,14 +93,17 @@ int main(int argc, char** argv) {
       seconds = args.doubleValue();
     } else if (a == "--period-us") {
       period_us = args.doubleValue();
+    } else if (a == "--rt-priority") {
+      rt_priority = args.longValue();
     } else if (a == "--events") {
       events_path = args.value();
     } else {
       std::fprintf(stderr,
-                   "usage: %s [--seconds 3600] [--period-us 1000] [--events PATH]\n"
+                   "usage: %s [--seconds 3600] [--period-us 1000] [--events PATH] [--rt-priority 1]\n"
                    "Measures how late a pinned thread per CPU wakes up from short sleeps\n"
                    "(SCHED_FIFO when allowed). Prints JSON at the end or at SIGTERM. --events writes\n"
-                   "\"cpu due_ms woke_ms\" (CLOCK_MONOTONIC) for each wake-up over 1 ms late.\n",
+                   "\"cpu due_ms woke_ms\" (CLOCK_MONOTONIC) for each wake-up over 1 ms late. Give\n"
+                   "--rt-priority above any real-time process being measured beside it.\n",
                    prog);
       return 2;
     }
@@ -107,11 +111,14 @@ int main(int argc, char** argv) {
   if (seconds <= 0 || period_us < 100) {
     srtgw::bench::die(prog, "--seconds must be > 0 and --period-us >= 100");
   }
+  if (rt_priority < 1 || rt_priority > 99) {
+    srtgw::bench::die(prog, "--rt-priority must be 1..99");
+  }
   signal(SIGTERM, onSignal);
   signal(SIGINT, onSignal);
 
   sched_param rt{};
-  rt.sched_priority = 1;
+  rt.sched_priority = rt_priority;
   const bool is_rt = sched_setscheduler(0, SCHED_FIFO, &rt) == 0;  // threads inherit it
 
   cpu_set_t allowed;

@@ -60,6 +60,14 @@ int runRelay(const RelayOptions& opts) {
                  e.message.empty() ? "" : " (" + e.message + ")");
   };
   engine::Engine eng(cfg);
+  if (opts.realtime_priority > 0) {
+    // Before any socket exists, so that libsrt's threads inherit the policy. Not being
+    // allowed is said once and the relay runs on at normal priority.
+    if (auto r = eng.useRealtimePriority(opts.realtime_priority); !r) {
+      std::fprintf(stderr, "srtgw relay: --realtime-priority: %s; running at normal priority\n",
+                   r.error().message.c_str());
+    }
+  }
 
   if (auto r = eng.addInput(input); !r) {
     std::fprintf(stderr, "srtgw relay: cannot start input %s: %s\n", input.name.c_str(),

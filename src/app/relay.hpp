@@ -16,6 +16,7 @@ struct RelayOptions {
   int udp_coalesce_us = engine::kDefaultUdpCoalesceUs;
   int srt_coalesce_us = engine::kDefaultSrtCoalesceUs;
   int srt_workers = 1;
+  int realtime_priority = 0;  // 0: normal scheduling; 1..99: SCHED_FIFO data plane
 };
 
 /// Main thread. Runs until SIGINT/SIGTERM; returns the process exit code.

@@ -190,6 +190,14 @@ int runServe(const ServeConfig& cfg) {
     events.publish(toEvent(e));
   };
   engine::Engine eng(ecfg);
+  if (cfg.realtime_priority > 0) {
+    // Before service.restore() opens any socket, so that libsrt's threads inherit it.
+    if (auto r = eng.useRealtimePriority(cfg.realtime_priority); !r) {
+      spdlog::warn("realtime_priority: {}; the data plane runs at normal priority", r.error().message);
+    } else {
+      spdlog::info("data plane threads run under SCHED_FIFO priority {}", cfg.realtime_priority);
+    }
+  }
   control::StreamService service(*db, eng, kVersion, &events);
   events.publish(control::Event{0, 0, "gateway.started", 0, 0, std::string("srtgw ") + kVersion + " started",
                                 nlohmann::json{{"version", kVersion}}});

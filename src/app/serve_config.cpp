@@ -7,6 +7,8 @@
 
 #include <filesystem>
 
+#include "core/realtime.hpp"
+
 namespace srtgw::app {
 
 core::Result<void> loadConfigFile(const std::string& path, ServeConfig& cfg) {
@@ -57,6 +59,7 @@ core::Result<void> loadConfigFile(const std::string& path, ServeConfig& cfg) {
     else if (key == "stats_interval_ms") r = num(cfg.stats_interval_ms, 100, 60000);
     else if (key == "udp_coalesce_us") r = num(cfg.udp_coalesce_us, 0, engine::kMaxUdpCoalesceUs);
     else if (key == "srt_coalesce_us") r = num(cfg.srt_coalesce_us, 0, engine::kMaxSrtCoalesceUs);
+    else if (key == "realtime_priority") r = num(cfg.realtime_priority, 0, core::kMaxRealtimePriority);
     else if (key == "max_events") r = num(cfg.max_events, 10, 10000000);
     else if (key == "metrics_public") r = flag(cfg.metrics_public);
     else if (key == "http_timeout_s") r = num(cfg.http_timeout_s, 1, 3600);
@@ -77,9 +80,9 @@ core::Result<void> loadConfigFile(const std::string& path, ServeConfig& cfg) {
 std::string describe(const ServeConfig& c) {
   return fmt::format(
       "listen={} data_dir={} db={} log_level={} workers={} http_threads={} stats_interval_ms={} udp_coalesce_us={} srt_coalesce_us={} "
-      "max_events={} http_timeout_s={} metrics_public={} tls_cert={} tls_key={} config={} web_dir={}",
+      "realtime_priority={} max_events={} http_timeout_s={} metrics_public={} tls_cert={} tls_key={} config={} web_dir={}",
       c.listen, c.data_dir, c.dbPath(), c.log_level, c.workers, c.http_threads,
-      c.stats_interval_ms, c.udp_coalesce_us, c.srt_coalesce_us, c.max_events, c.http_timeout_s, c.metrics_public,
+      c.stats_interval_ms, c.udp_coalesce_us, c.srt_coalesce_us, c.realtime_priority, c.max_events, c.http_timeout_s, c.metrics_public,
       c.tls_cert.empty() ? "(none)" : c.tls_cert, c.tls_key.empty() ? "(none)" : c.tls_key, c.config_file.empty() ? "(none)" : c.config_file,
       c.webDir());
 }

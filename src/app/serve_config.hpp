@@ -19,6 +19,7 @@ struct ServeConfig {
   int stats_interval_ms = 1000;           // SRTGW_STATS_INTERVAL_MS, --stats-interval-ms
   int udp_coalesce_us = engine::kDefaultUdpCoalesceUs;  // SRTGW_UDP_COALESCE_US, --udp-coalesce-us
   int srt_coalesce_us = engine::kDefaultSrtCoalesceUs;  // SRTGW_SRT_COALESCE_US, --srt-coalesce-us
+  int realtime_priority = 0;  // SRTGW_REALTIME_PRIORITY, --realtime-priority (0: off; 1..99 SCHED_FIFO)
   int max_events = 10000;                 // SRTGW_MAX_EVENTS, --max-events, max_events
   std::string config_file;                // SRTGW_CONFIG, --config
   int http_timeout_s = 30;                // SRTGW_HTTP_TIMEOUT_S, --http-timeout-s, http_timeout_s

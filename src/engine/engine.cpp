@@ -7,6 +7,7 @@
 
 #include "core/clock.hpp"
 #include "core/log.hpp"
+#include "core/realtime.hpp"
 #include "engine/input.hpp"
 #include "engine/output.hpp"
 #include "engine/srt_worker.hpp"
@@ -56,6 +57,21 @@ Engine::Engine(EngineConfig cfg) : cfg_(std::move(cfg)) {
   }
   snapshot_ = std::make_shared<EngineStats>();
   sampler_ = core::NamedThread("stats", [this](std::stop_token st) { samplerLoop(st); });
+}
+
+core::Result<void> Engine::useRealtimePriority(int priority) {
+  const auto apply = [priority] { return core::makeThisThreadRealtime(priority); };
+  for (auto& w : srt_workers_) {
+    if (auto r = w->call(apply); !r) {
+      return r;
+    }
+  }
+  for (auto& w : udp_workers_) {
+    if (auto r = w->call(apply); !r) {
+      return r;
+    }
+  }
+  return core::ok();
 }
 
 Engine::~Engine() {

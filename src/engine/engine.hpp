@@ -49,6 +49,11 @@ class Engine {
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
+  /// Runs every worker thread under SCHED_FIFO at `priority` (core/realtime.hpp), and with
+  /// them libsrt's threads of the sockets they open from then on: call it before adding
+  /// inputs and outputs. Errors: a priority outside 1..99, or not permitted (not root).
+  core::Result<void> useRealtimePriority(int priority);
+
   /// Validates and starts an input. Errors: invalid spec, id taken, address in use.
   core::Result<void> addInput(const InputSpec& spec);
   /// Restarts the input with the new spec; its outputs (and their SRT clients) stay up.

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <unistd.h>
 
 #include "support/relay_process.hpp"
 #include "support/serve_process.hpp"
@@ -18,7 +19,7 @@ std::string startupLine(const std::string& log) {
 
 TEST(ServeConfig, FileThenEnvironmentThenFlags) {
   TempDir dir;
-  writeFile(dir.file("srtgw.toml"), "listen = \"127.0.0.1:0\"\nworkers = 3\nhttp_threads = 3\n"
+  writeFile(dir.file("srtgw.toml"), "listen = \"127.0.0.1:0\"\nworkers = 3\nhttp_threads = 3\nrealtime_priority = 5\n"
                                     "db = \"" + dir.file("from-file.db") + "\"\nlog_level = \"debug\"\n");
   // The file alone.
   {
@@ -28,6 +29,12 @@ TEST(ServeConfig, FileThenEnvironmentThenFlags) {
     EXPECT_NE(line.find("workers=3"), std::string::npos) << line;
     EXPECT_NE(line.find("from-file.db"), std::string::npos) << line;
     EXPECT_NE(line.find("log_level=debug"), std::string::npos) << line;
+    EXPECT_NE(line.find("realtime_priority=5"), std::string::npos) << line;
+    // Root may use SCHED_FIFO; anyone else is told why not, and the gateway runs on.
+    EXPECT_NE(gw.log().find(geteuid() == 0 ? "data plane threads run under SCHED_FIFO priority 5"
+                                           : "realtime_priority: cannot use SCHED_FIFO"),
+              std::string::npos)
+        << gw.log();
   }
   // The environment beats the file.
   {
@@ -67,6 +74,10 @@ TEST(ServeConfig, BadFileAndBadFlagsAreClearErrors) {
   EXPECT_NE(c.stderrText().find("host:port"), std::string::npos) << c.stderrText();
   ChildProcess d({srtgwBinary(), "serve", "--workers", "0"}, dir.file("d.out"), dir.file("d.err"));
   EXPECT_NE(d.wait(10s), 0);
+  writeFile(dir.file("rt.toml"), "realtime_priority = 100\n");
+  ChildProcess e({srtgwBinary(), "serve", "--config", dir.file("rt.toml")}, dir.file("e.out"), dir.file("e.err"));
+  EXPECT_EQ(e.wait(10s), 2);
+  EXPECT_NE(e.stderrText().find("realtime_priority"), std::string::npos) << e.stderrText();
 }
 
 TEST(ServeConfig, SigtermStopsCleanly) {

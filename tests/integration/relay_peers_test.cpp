@@ -6,6 +6,9 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
+#include <sstream>
+#include <vector>
 
 #include "support/process.hpp"
 #include "support/relay_process.hpp"
@@ -182,6 +185,90 @@ TEST(RelayPeers, BatchedUdpReadsKeepTheArrivalSpacingAtTheSrtReceiver) {
   ASSERT_GT(gaps, 200u);
   EXPECT_LT(bunched * 10, gaps * 3) << bunched << " of " << gaps
                                     << " gaps under 1 ms: the receiver got the datagrams in bursts";
+}
+
+struct ThreadSched {
+  std::string name;
+  int policy = -1;  // SCHED_OTHER 0, SCHED_FIFO 1
+  int priority = -1;
+};
+
+// Every thread of `pid` with its scheduling policy and real-time priority (/proc stat
+// fields 41 and 40, counted after the parenthesised name, which may contain spaces).
+std::vector<ThreadSched> threadsOf(pid_t pid) {
+  std::vector<ThreadSched> out;
+  const std::string task = "/proc/" + std::to_string(pid) + "/task";
+  for (const auto& e : std::filesystem::directory_iterator(task)) {
+    ThreadSched t;
+    t.name = readFile(e.path().string() + "/comm");
+    while (!t.name.empty() && t.name.back() == '\n') {
+      t.name.pop_back();
+    }
+    const std::string stat = readFile(e.path().string() + "/stat");
+    std::istringstream rest(stat.substr(stat.rfind(')') + 2));
+    std::string field;
+    for (int n = 3; rest >> field; ++n) {
+      if (n == 40) {
+        t.priority = std::stoi(field);
+      } else if (n == 41) {
+        t.policy = std::stoi(field);
+        break;
+      }
+    }
+    out.push_back(t);
+  }
+  return out;
+}
+
+// --realtime-priority runs the data plane under SCHED_FIFO: srtgw's workers and the libsrt
+// threads of the sockets they open (a receiving socket's TSBPD thread is what plays each
+// packet out on time); the statistics thread stays ordinary. Without the right to do so
+// the relay says why and runs on.
+TEST(RelayPeers, RealtimePriorityReachesTheWorkersAndLibsrtsThreads) {
+  TempDir dir;
+  UdpSink sink;
+  RelayProcess relay(dir, "relay",
+                     {"srt://127.0.0.1:0?mode=listener", "udp://127.0.0.1:" + port(sink.port())},
+                     {"--realtime-priority", "7"});
+  const int srt_port = relay.inputPort();
+  ASSERT_NE(srt_port, 0) << relay.log();
+  const int udp_in = freeUdpPort();
+  ChildProcess slt({"srt-live-transmit", "-q", "udp://127.0.0.1:" + port(udp_in),
+                    "srt://127.0.0.1:" + port(srt_port)},
+                   dir.file("slt.out"), dir.file("slt.log"));
+  ASSERT_FALSE(relay.waitFor([](const json& s) { return input0(s)["state"] == "connected"; }, 20s)
+                   .is_null())
+      << relay.log() << slt.stderrText();
+  const std::string data = makeSequenceTs(7 * 500);
+  UdpSource src("127.0.0.1", udp_in, data, 2.0);
+  src.join();
+  ASSERT_TRUE(waitUntil([&] { return sink.bytes() >= data.size(); }, 10s)) << sink.bytes();
+  EXPECT_TRUE(sink.data() == data);
+
+  const auto threads = threadsOf(relay.process().pid());
+  auto find = [&](const std::string& prefix) -> const ThreadSched* {
+    for (const auto& t : threads) {
+      if (t.name.rfind(prefix, 0) == 0) {
+        return &t;
+      }
+    }
+    return nullptr;
+  };
+  if (geteuid() != 0) {
+    EXPECT_NE(relay.log().find("--realtime-priority: cannot use SCHED_FIFO"), std::string::npos)
+        << relay.log();
+    ASSERT_NE(find("srt-w0"), nullptr);
+    EXPECT_EQ(find("srt-w0")->policy, SCHED_OTHER);
+    return;
+  }
+  for (const char* name : {"srt-w0", "udp-w0", "SRT:RcvQ", "SRT:SndQ", "SRT:TsbPd"}) {
+    const ThreadSched* t = find(name);
+    ASSERT_NE(t, nullptr) << name << " not among the relay's threads";
+    EXPECT_EQ(t->policy, SCHED_FIFO) << name;
+    EXPECT_EQ(t->priority, 7) << name;
+  }
+  ASSERT_NE(find("stats"), nullptr);
+  EXPECT_EQ(find("stats")->policy, SCHED_OTHER);
 }
 
 TEST(RelayPeers, CallerInputPullsEncryptedStreamAndReportsAWrongPassphrase) {
