@@ -14,7 +14,7 @@ PKGS=(
   # tests and benchmarks
   libgtest-dev libgmock-dev libbenchmark-dev
   srt-tools ffmpeg gstreamer1.0-tools gstreamer1.0-plugins-bad gstreamer1.0-plugins-base
-  procps curl jq sqlite3 wrk prometheus openssl
+  procps curl jq sqlite3 wrk prometheus openssl linux-perf
   # web console browser tests (driven by playwright-core; never a downloaded browser)
   chromium
 )
