@@ -41,19 +41,12 @@ STALL=$BENCH_BIN/srtgw-bench-stall
 TSV=$BENCH_OUT/delay.tsv
 printf 'relay\treceiver\trate\tattempt\tsent\tunique\tloss_pct\tmin\tp50\tp99\tp999\tmax\tjit_p50\tjit_p99\tjit_max\tp99_all\tload\taway_pct\tstall_ms\tnote\n' >"$TSV"
 
-slt_accepted() { grep -qs "Accepted SRT target connection" "$1"; }
-srtgw_clients() { [[ $(json_last "$1" '.inputs[0].outputs[0].connected_clients // 0') -ge ${2:-1} ]]; }
-slt_ready() { grep -qs "Media path" "$1"; }
 
 # start_relay KIND LOG: UDP in, SRT listener out. Sets RELAY_P (UDP), RELAY_Q (SRT), RELAY_PID.
 start_relay() {
   local kind=$1 log=$2
   if [[ $kind == srtgw ]]; then
-    BG_SPLIT=1 bg_start "$log" "$SRTGW" relay --stats-interval 500 "${SRTGW_RELAY_ARGV[@]}" \
-      "udp://127.0.0.1:0" "srt://:0?latency=$L"
-    RELAY_PID=$BG_PID
-    RELAY_P=$(srtgw_port "$log" '.inputs[0].local_port')
-    RELAY_Q=$(srtgw_port "$log" '.inputs[0].outputs[0].local_port')
+    srtgw_relay_start "$log" "latency=$L"
   else
     read -r RELAY_P RELAY_Q <<<"$(free_ports 2)"
     bg_start "$log" "$SLT" "udp://:$RELAY_P" "srt://:$RELAY_Q?latency=$L"

@@ -78,14 +78,10 @@ run_point() {
   fi
 
   if [[ $side == srtgw ]]; then
-    BG_SPLIT=1 bg_start "$dir/relay.log" "$SRTGW" relay --stats-interval 500 "${SRTGW_RELAY_ARGV[@]}" \
-      "udp://127.0.0.1:0" "srt://:0?maxclients=100"
-    gw_pids+=("$BG_PID")
-    local p q
-    p=$(srtgw_port "$dir/relay.log" '.inputs[0].local_port')
-    q=$(srtgw_port "$dir/relay.log" '.inputs[0].outputs[0].local_port')
-    dests=(--dest "127.0.0.1:$p")
-    for ((i = 0; i < n; i++)); do Q[i]=$q; done
+    srtgw_relay_start "$dir/relay.log" "maxclients=100"
+    gw_pids+=("$RELAY_PID")
+    dests=(--dest "127.0.0.1:$RELAY_P")
+    for ((i = 0; i < n; i++)); do Q[i]=$RELAY_Q; done
   else
     local ports
     read -r -a ports <<<"$(free_ports $((2 * n)))"

@@ -209,6 +209,23 @@ srtgw_port() {  # srtgw_port STATSFILE FILTER
   return 1
 }
 
+# srtgw_relay_start LOG [SRT_QUERY]: `srtgw relay` from UDP to an SRT listener, both on ports
+# the OS picks, stats every 500 ms in LOG. Sets RELAY_PID, RELAY_P (UDP in), RELAY_Q (SRT out).
+srtgw_relay_start() {
+  local log=$1 query=${2:-}
+  BG_SPLIT=1 bg_start "$log" "$SRTGW" relay --stats-interval 500 "${SRTGW_RELAY_ARGV[@]}" \
+    "udp://127.0.0.1:0" "srt://:0${query:+?$query}"
+  RELAY_PID=$BG_PID
+  RELAY_P=$(srtgw_port "$log" '.inputs[0].local_port')
+  RELAY_Q=$(srtgw_port "$log" '.inputs[0].outputs[0].local_port')
+}
+
+# Readiness, read from a relay's log: srt-live-transmit has accepted a caller / has its
+# media path up; an srtgw relay's first output has at least N (1) callers connected.
+slt_accepted() { grep -qs "Accepted SRT target connection" "$1"; }
+slt_ready() { grep -qs "Media path" "$1"; }
+srtgw_clients() { [[ $(json_last "$1" '.inputs[0].outputs[0].connected_clients // 0') -ge ${2:-1} ]]; }
+
 machine_line() {
   local cpu kernel commit dirty
   cpu=$(awk -F': ' '/^model name/ {print $2; exit}' /proc/cpuinfo)

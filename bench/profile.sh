@@ -22,9 +22,6 @@ WARM=3
 TUNED_SRT="rcvbuf=50000000&sndbuf=50000000&fc=40000"
 command -v perf >/dev/null || { echo "profile: perf not found (apt-get install linux-perf)" >&2; exit 2; }
 
-slt_accepted() { grep -qs "Accepted SRT target connection" "$1"; }
-srtgw_clients() { [[ $(json_last "$1" '.inputs[0].outputs[0].connected_clients // 0') -ge 1 ]]; }
-slt_ready() { grep -qs "Media path" "$1"; }
 
 # profile_point RELAY RATE: runs the chain and leaves perf.data and a summary in its dir.
 profile_point() {
@@ -38,11 +35,8 @@ profile_point() {
   wait_for 5 grep -qs ports "$dir/sink.json"
   S=$(head -1 "$dir/sink.json" | jq '.ports[0]')
   if [[ $relay == srtgw ]]; then
-    BG_SPLIT=1 bg_start "$dir/relay.log" "$SRTGW" relay --stats-interval 1000 "${SRTGW_RELAY_ARGV[@]}" \
-      "udp://127.0.0.1:0" "srt://:0"
-    relay_pid=$BG_PID
-    P=$(srtgw_port "$dir/relay.log" '.inputs[0].local_port')
-    Q=$(srtgw_port "$dir/relay.log" '.inputs[0].outputs[0].local_port')
+    srtgw_relay_start "$dir/relay.log"
+    relay_pid=$RELAY_PID P=$RELAY_P Q=$RELAY_Q
   else
     read -r P Q <<<"$(free_ports 2)"
     bg_start "$dir/relay.log" "$SLT" -chunk 1316 "udp://:$P?rcvbuf=4194304" "srt://:$Q?$TUNED_SRT&maxbw=$maxbw"

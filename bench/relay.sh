@@ -27,9 +27,6 @@ printf 'config\trate\tsent\tgen_mbps\tunique\tloss_pct\tcpu_pct\tothers_cores\tl
 
 maxbw_for() { awk -v r="$1" 'BEGIN {printf "%d", r * 1e6 / 8 * 1.25}'; }  # bytes/s, +25 %
 
-slt_accepted() { grep -qs "Accepted SRT target connection" "$1"; }
-srtgw_clients() { [[ $(json_last "$1" '.inputs[0].outputs[0].connected_clients // 0') -ge 1 ]]; }
-slt_ready() { grep -qs "Media path" "$1"; }
 
 run_point() {
   local config=$1 rate=$2 tag dir maxbw udpq srtq P Q S relay_pid recv_pid sink_pid gen_pid note=""
@@ -47,14 +44,11 @@ run_point() {
 
   case $config in
     srtgw-default | srtgw-tuned)
-      srtq=${BENCH_SRTGW_QUERY:+?$BENCH_SRTGW_QUERY}
-      [[ -n $srtq && $config == srtgw-default ]] && note="srtgw URL $srtq"
-      [[ $config == srtgw-tuned ]] && srtq="?$TUNED_SRT&maxbw=$maxbw"
-      BG_SPLIT=1 bg_start "$dir/relay.log" "$SRTGW" relay --stats-interval 500 "${SRTGW_RELAY_ARGV[@]}" \
-        "udp://127.0.0.1:0" "srt://:0$srtq"
-      relay_pid=$BG_PID
-      P=$(srtgw_port "$dir/relay.log" '.inputs[0].local_port')
-      Q=$(srtgw_port "$dir/relay.log" '.inputs[0].outputs[0].local_port')
+      srtq=${BENCH_SRTGW_QUERY:-}
+      [[ -n $srtq && $config == srtgw-default ]] && note="srtgw URL ?$srtq"
+      [[ $config == srtgw-tuned ]] && srtq="$TUNED_SRT&maxbw=$maxbw"
+      srtgw_relay_start "$dir/relay.log" "$srtq"
+      relay_pid=$RELAY_PID P=$RELAY_P Q=$RELAY_Q
       ;;
     slt-default | slt-tuned)
       read -r P Q <<<"$(free_ports 2)"
