@@ -9,12 +9,27 @@
 # the relay process's CPU (utime+stime from /proc/PID/stat over the steady window, in
 # % of one core). Ratios srtgw/srt-live-transmit-tuned come from the same run.
 #
+# BENCH_RELAY_RECEIVER replaces the receiving end for a diagnostic run (its own section in
+# RESULTS.md): srtrecv = srtgw-bench-srtrecv (one SRT caller, TSBPD on, rcvbuf/fc tuned like
+# the srt-live-transmit receiver, no UDP hop and no sink), srtrecv-notsbpd = the same
+# delivering on arrival. At 900 Mbps generator, relay, receiver and sink need more than
+# this 2-core host has; a lighter receiver shows what the relay does when the rest fits.
+#
 # Env: BENCH_RATES ("50 100 500 900"), BENCH_SECONDS (10 s of traffic per point),
 # BENCH_CONFIGS ("srtgw-default srtgw-tuned slt-default slt-tuned"),
 # BENCH_SRTGW_QUERY (extra SRT URL keys for srtgw-default, e.g. "maxbw=1250000000"; recorded
-# in the notes), plus lib.sh's.
+# in the notes), BENCH_RELAY_RECEIVER (slt | srtrecv | srtrecv-notsbpd), plus lib.sh's.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init relay
+
+RECEIVER=${BENCH_RELAY_RECEIVER:-slt}
+case $RECEIVER in
+  slt) SECTION=relay RECV_DESC="srt-live-transmit caller (tuned) -> UDP -> srtgw-bench-sink" ;;
+  srtrecv | srtrecv-notsbpd)
+    SECTION=relay-$RECEIVER
+    RECV_DESC="srtgw-bench-srtrecv (one caller, rcvbuf 50 MB, fc 40000, $([[ $RECEIVER == srtrecv ]] && echo "TSBPD on" || echo "delivering on arrival"); no UDP hop, no sink)" ;;
+  *) echo "relay: BENCH_RELAY_RECEIVER must be slt, srtrecv or srtrecv-notsbpd" >&2; exit 2 ;;
+esac
 
 RATES=${BENCH_RATES:-50 100 500 900}
 DUR=${BENCH_SECONDS:-10}
@@ -37,10 +52,14 @@ run_point() {
   wait_quiet
   local load=$QUIET_NOTE
 
-  bg_start "$dir/sink.json" "$SINK" --ports 1 --seconds $((DUR + 40)) --idle-ms 1000
-  sink_pid=$BG_PID
-  wait_for 5 grep -qs ports "$dir/sink.json"
-  S=$(head -1 "$dir/sink.json" | jq '.ports[0]')
+  # result: the JSON whose last line has .total.unique; sink_pid: the process that writes it.
+  local result=$dir/sink.json
+  if [[ $RECEIVER == slt ]]; then
+    bg_start "$dir/sink.json" "$SINK" --ports 1 --seconds $((DUR + 40)) --idle-ms 1000
+    sink_pid=$BG_PID
+    wait_for 5 grep -qs ports "$dir/sink.json"
+    S=$(head -1 "$dir/sink.json" | jq '.ports[0]')
+  fi
 
   case $config in
     srtgw-default | srtgw-tuned)
@@ -63,8 +82,18 @@ run_point() {
       sleep 0.2
       ;;
   esac
-  bg_start "$dir/recv.log" "$SLT" -chunk 1316 "srt://127.0.0.1:$Q?$TUNED_SRT" "udp://127.0.0.1:$S"
-  recv_pid=$BG_PID
+  if [[ $RECEIVER == slt ]]; then
+    bg_start "$dir/recv.log" "$SLT" -chunk 1316 "srt://127.0.0.1:$Q?$TUNED_SRT" "udp://127.0.0.1:$S"
+    recv_pid=$BG_PID
+  else
+    local srtrecv_args=(--rcvbuf 50000000 --fc 40000)
+    [[ $RECEIVER == srtrecv-notsbpd ]] && srtrecv_args+=(--no-tsbpd)
+    result=$dir/recv.json
+    bg_start "$result" "$BENCH_BIN/srtgw-bench-srtrecv" --connect "127.0.0.1:$Q" --seconds $((DUR + 40)) \
+      --idle-ms 1000 "${srtrecv_args[@]}"
+    recv_pid=$BG_PID
+    sink_pid=$BG_PID  # it counts what arrives and ends 1 s after the stream does
+  fi
   if [[ $config == srtgw-* ]]; then
     wait_for 10 srtgw_clients "$dir/relay.log" || note="receiver did not connect"
   else
@@ -104,7 +133,7 @@ run_point() {
   local sent gen_mbps unique loss cpu others deficit=""
   sent=$(json_last "$dir/gen.json" '.sent')
   gen_mbps=$(json_last "$dir/gen.json" '.achieved_mbps')
-  unique=$(json_last "$dir/sink.json" '.total.unique // 0')
+  unique=$(json_last "$result" '.total.unique // 0')
   [[ -n $unique ]] || unique=0
   [[ -n $sent ]] || { sent=0; note="${note:+$note; }generator failed"; }
   loss=$(calc "%.3f" "$sent > 0 ? ($sent - $unique) * 100 / $sent : 100")
@@ -138,15 +167,15 @@ verdict() { awk -v v="$1" -v t="$2" 'BEGIN {if (v == "-" || v == "") print "n/a"
 
 REPORT=$BENCH_OUT/relay.md
 {
-  echo "## relay.sh: 1 -> 1 relay, UDP in, SRT out"
+  echo "## relay.sh: 1 -> 1 relay, UDP in, SRT out$([[ $RECEIVER == slt ]] || echo " (receiver: $RECEIVER)")"
   echo
   echo "Run: $(machine_line)."
-  echo "Chain: srtgw-bench-gen -> UDP -> RELAY -> SRT (loopback) -> srt-live-transmit caller (tuned) -> UDP -> srtgw-bench-sink."
+  echo "Chain: srtgw-bench-gen -> UDP -> RELAY -> SRT (loopback) -> $RECV_DESC."
   echo "${DUR} s of 1316-byte datagrams per point; CPU window = seconds ${WARM}..${WIN_END} of the stream."
   echo "Tuned SRT = \`$TUNED_SRT&maxbw=<1.25 x rate in bytes/s>\`; srt-live-transmit tuned also has \`-chunk 1316\` and \`udp://:P?rcvbuf=4194304\`"
   echo "(srtgw's UDP input always asks for 8 MB with SO_RCVBUFFORCE, so srtgw tuned changes SRT keys only)."
   echo
-  echo "### Loss (% of generated packets missing at the sink)"
+  echo "### Loss (% of generated packets missing at the receiving end)"
   echo
   echo "| Mbps | srtgw default | srtgw tuned | SLT default | SLT tuned | target | verdict |"
   echo "|---:|---:|---:|---:|---:|---|---|"
@@ -179,6 +208,6 @@ REPORT=$BENCH_OUT/relay.md
   awk -F'\t' 'NR > 1 {printf "| %s | %s | %s | %s | %s |\n", $1, $2, $10, $11, $12}' "$TSV"
 } >"$REPORT"
 
-results_update relay "$REPORT"
+results_update "$SECTION" "$REPORT"
 echo
 cat "$REPORT"

@@ -52,7 +52,8 @@ struct Connection {
 void usage() {
   std::fprintf(stderr,
                "usage: %s --connect HOST:PORT [--connect HOST:PORT ...] [--seconds 60]\n"
-               "          [--idle-ms 2000] [--latency-ms MS] [--no-tsbpd] [--own-ports]\n"
+               "          [--idle-ms 2000] [--latency-ms MS] [--rcvbuf BYTES] [--fc PACKETS]\n"
+               "          [--no-tsbpd] [--own-ports]\n"
                "Receives srtgw-bench-gen datagrams over N SRT callers in one process and\n"
                "counts loss per connection. Prints JSON.\n",
                kProg);
@@ -71,6 +72,8 @@ int main(int argc, char** argv) {
   double seconds = 60;
   long idle_ms = 2000;
   long latency_ms = -1;
+  long rcvbuf = -1;
+  long fc = -1;
   bool own_ports = false;
   bool tsbpd = true;
   for (ArgCursor args(kProg, argc, argv); args.next();) {
@@ -83,6 +86,10 @@ int main(int argc, char** argv) {
       idle_ms = args.longValue();
     } else if (a == "--latency-ms") {
       latency_ms = args.longValue();
+    } else if (a == "--rcvbuf") {
+      rcvbuf = args.longValue();
+    } else if (a == "--fc") {
+      fc = args.longValue();
     } else if (a == "--no-tsbpd") {
       tsbpd = false;
     } else if (a == "--own-ports") {
@@ -110,6 +117,14 @@ int main(int argc, char** argv) {
   srt::SrtOptions opts;
   if (latency_ms >= 0) {
     opts.latency_ms = static_cast<int>(latency_ms);
+  }
+  // A receiver's buffer must hold the whole latency window: at 900 Mbps and 120 ms that is
+  // ~10,300 packets, more than libsrt's default of 8,192 (relay.sh's tuned receiver: 50 MB, fc 40000).
+  if (rcvbuf > 0) {
+    opts.rcvbuf = static_cast<int>(rcvbuf);
+  }
+  if (fc > 0) {
+    opts.flow_window = static_cast<int>(fc);
   }
   if (!tsbpd) {
     opts.tsbpd_mode = false;
