@@ -1,5 +1,7 @@
 #include "engine/srt_caller_output.hpp"
 
+#include "engine/srt_batch_send.hpp"
+
 namespace srtgw::engine {
 
 core::Result<void> SrtCallerOutput::start() {
@@ -21,25 +23,11 @@ void SrtCallerOutput::send(net::DatagramBatch& batch) noexcept {
   if (s == srt::kInvalidSocket) {
     return;  // not connected: nothing is sent, nothing is owed
   }
-  uint64_t packets = 0;
-  uint64_t bytes = 0;
-  uint64_t dropped = 0;
-  const int n = batch.size();
-  const int64_t since = counters_.data_since_us.load(std::memory_order_relaxed);
-  for (int i = 0; i < n; ++i) {
-    auto st = srt::sendMessage(s, batch.data(i), batch.length(i), sourceTime(batch, i, since));
-    if (st == srt::SendStatus::kSent) {
-      ++packets;
-      bytes += static_cast<uint64_t>(batch.length(i));
-    } else if (st == srt::SendStatus::kFull) {
-      ++dropped;
-    } else {
-      break;  // the connection is gone; the worker sees it and reconnects
-    }
-  }
-  counters_.packets.add(packets);
-  counters_.bytes.add(bytes);
-  counters_.dropped.add(dropped);
+  // A broken connection is the worker's to see and redial; nothing more to do here.
+  const SrtBatchSent sent = sendBatch(s, batch, counters_.data_since_us.load(std::memory_order_relaxed));
+  counters_.packets.add(sent.packets);
+  counters_.bytes.add(sent.bytes);
+  counters_.dropped.add(sent.dropped);
 }
 
 }  // namespace srtgw::engine

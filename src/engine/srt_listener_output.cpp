@@ -6,6 +6,7 @@
 
 #include "core/clock.hpp"
 #include "engine/listen_access.hpp"
+#include "engine/srt_batch_send.hpp"
 #include "net/address.hpp"
 #include "srt/epoll.hpp"
 #include "srt/stream_id.hpp"
@@ -255,7 +256,6 @@ void SrtListenerOutput::onTick(int64_t now_ms) {
 
 void SrtListenerOutput::send(net::DatagramBatch& batch) noexcept {
   const int hw = high_water_.load(std::memory_order_acquire);
-  const int n = batch.size();
   uint64_t total_packets = 0;
   uint64_t total_bytes = 0;
   uint64_t total_dropped = 0;
@@ -265,27 +265,15 @@ void SrtListenerOutput::send(net::DatagramBatch& batch) noexcept {
     if (s == srt::kInvalidSocket) {
       continue;
     }
-    uint64_t packets = 0;
-    uint64_t bytes = 0;
-    uint64_t dropped = 0;
-    const int64_t since = slot.since_us.load(std::memory_order_relaxed);
-    for (int i = 0; i < n; ++i) {
-      auto st = srt::sendMessage(s, batch.data(i), batch.length(i), sourceTime(batch, i, since));
-      if (st == srt::SendStatus::kSent) {
-        ++packets;
-        bytes += static_cast<uint64_t>(batch.length(i));
-      } else if (st == srt::SendStatus::kFull) {
-        ++dropped;  // this subscriber is too slow; the others are not held back
-      } else {
-        break;  // gone; the manager worker removes it
-      }
-    }
-    slot.packets.add(packets);
-    slot.bytes.add(bytes);
-    slot.dropped.add(dropped);
-    total_packets += packets;
-    total_bytes += bytes;
-    total_dropped += dropped;
+    // A subscriber too slow to take the batch loses it alone; one that is gone is removed
+    // by the manager worker.
+    const SrtBatchSent sent = sendBatch(s, batch, slot.since_us.load(std::memory_order_relaxed));
+    slot.packets.add(sent.packets);
+    slot.bytes.add(sent.bytes);
+    slot.dropped.add(sent.dropped);
+    total_packets += sent.packets;
+    total_bytes += sent.bytes;
+    total_dropped += sent.dropped;
   }
   counters_.packets.add(total_packets);
   counters_.bytes.add(total_bytes);
