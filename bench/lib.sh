@@ -209,11 +209,26 @@ srtgw_port() {  # srtgw_port STATSFILE FILTER
   return 1
 }
 
+# bench_pin_setup: with BENCH_PIN=1, the relay under test gets the last CPU to itself and
+# everything else a script starts (generator, receivers, sink) the others, through taskset:
+# on a small host the relay's libsrt sender thread otherwise waits for a CPU behind the
+# load it is measured with (at 900 Mbps on 2 cores it was runnable all the time and ran
+# half of it). Scripts that call this put PIN_RELAY / PIN_LOAD before the commands.
+PIN_RELAY=()
+PIN_LOAD=()
+bench_pin_setup() {
+  [[ ${BENCH_PIN:-0} == 1 ]] || return 0
+  command -v taskset >/dev/null || { echo "$BENCH_NAME: BENCH_PIN=1 needs taskset (util-linux)" >&2; exit 2; }
+  ((NPROC >= 2)) || { echo "$BENCH_NAME: BENCH_PIN=1 needs at least 2 CPUs" >&2; exit 2; }
+  PIN_RELAY=(taskset -c $((NPROC - 1)))
+  PIN_LOAD=(taskset -c 0-$((NPROC - 2)))
+}
+
 # srtgw_relay_start LOG [SRT_QUERY]: `srtgw relay` from UDP to an SRT listener, both on ports
 # the OS picks, stats every 500 ms in LOG. Sets RELAY_PID, RELAY_P (UDP in), RELAY_Q (SRT out).
 srtgw_relay_start() {
   local log=$1 query=${2:-}
-  BG_SPLIT=1 bg_start "$log" "$SRTGW" relay --stats-interval 500 "${SRTGW_RELAY_ARGV[@]}" \
+  BG_SPLIT=1 bg_start "$log" "${PIN_RELAY[@]}" "$SRTGW" relay --stats-interval 500 "${SRTGW_RELAY_ARGV[@]}" \
     "udp://127.0.0.1:0" "srt://:0${query:+?$query}"
   RELAY_PID=$BG_PID
   RELAY_P=$(srtgw_port "$log" '.inputs[0].local_port')

@@ -15,12 +15,16 @@
 # delivering on arrival. At 900 Mbps generator, relay, receiver and sink need more than
 # this 2-core host has; a lighter receiver shows what the relay does when the rest fits.
 #
+# BENCH_PIN=1 gives the relay the last CPU to itself and the generator, receiver and sink
+# the others (lib.sh bench_pin_setup); its section is relay-pinned[-RECEIVER].
+#
 # Env: BENCH_RATES ("50 100 500 900"), BENCH_SECONDS (10 s of traffic per point),
 # BENCH_CONFIGS ("srtgw-default srtgw-tuned slt-default slt-tuned"),
 # BENCH_SRTGW_QUERY (extra SRT URL keys for srtgw-default, e.g. "maxbw=1250000000"; recorded
-# in the notes), BENCH_RELAY_RECEIVER (slt | srtrecv | srtrecv-notsbpd), plus lib.sh's.
+# in the notes), BENCH_RELAY_RECEIVER (slt | srtrecv | srtrecv-notsbpd), BENCH_PIN (0), plus lib.sh's.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 bench_init relay
+bench_pin_setup
 
 RECEIVER=${BENCH_RELAY_RECEIVER:-slt}
 case $RECEIVER in
@@ -30,6 +34,7 @@ case $RECEIVER in
     RECV_DESC="srtgw-bench-srtrecv (one caller, rcvbuf 50 MB, fc 40000, $([[ $RECEIVER == srtrecv ]] && echo "TSBPD on" || echo "delivering on arrival"); no UDP hop, no sink)" ;;
   *) echo "relay: BENCH_RELAY_RECEIVER must be slt, srtrecv or srtrecv-notsbpd" >&2; exit 2 ;;
 esac
+[[ ${BENCH_PIN:-0} == 1 ]] && SECTION=${SECTION/relay/relay-pinned}
 
 RATES=${BENCH_RATES:-50 100 500 900}
 DUR=${BENCH_SECONDS:-10}
@@ -55,7 +60,7 @@ run_point() {
   # result: the JSON whose last line has .total.unique; sink_pid: the process that writes it.
   local result=$dir/sink.json
   if [[ $RECEIVER == slt ]]; then
-    bg_start "$dir/sink.json" "$SINK" --ports 1 --seconds $((DUR + 40)) --idle-ms 1000
+    bg_start "$dir/sink.json" "${PIN_LOAD[@]}" "$SINK" --ports 1 --seconds $((DUR + 40)) --idle-ms 1000
     sink_pid=$BG_PID
     wait_for 5 grep -qs ports "$dir/sink.json"
     S=$(head -1 "$dir/sink.json" | jq '.ports[0]')
@@ -72,10 +77,10 @@ run_point() {
     slt-default | slt-tuned)
       read -r P Q <<<"$(free_ports 2)"
       if [[ $config == slt-tuned ]]; then
-        bg_start "$dir/relay.log" "$SLT" -chunk 1316 "udp://:$P?rcvbuf=4194304" \
+        bg_start "$dir/relay.log" "${PIN_RELAY[@]}" "$SLT" -chunk 1316 "udp://:$P?rcvbuf=4194304" \
           "srt://:$Q?$TUNED_SRT&maxbw=$maxbw"
       else
-        bg_start "$dir/relay.log" "$SLT" "udp://:$P" "srt://:$Q"
+        bg_start "$dir/relay.log" "${PIN_RELAY[@]}" "$SLT" "udp://:$P" "srt://:$Q"
       fi
       relay_pid=$BG_PID
       wait_for 5 slt_ready "$dir/relay.log"
@@ -83,13 +88,13 @@ run_point() {
       ;;
   esac
   if [[ $RECEIVER == slt ]]; then
-    bg_start "$dir/recv.log" "$SLT" -chunk 1316 "srt://127.0.0.1:$Q?$TUNED_SRT" "udp://127.0.0.1:$S"
+    bg_start "$dir/recv.log" "${PIN_LOAD[@]}" "$SLT" -chunk 1316 "srt://127.0.0.1:$Q?$TUNED_SRT" "udp://127.0.0.1:$S"
     recv_pid=$BG_PID
   else
     local srtrecv_args=(--rcvbuf 50000000 --fc 40000)
     [[ $RECEIVER == srtrecv-notsbpd ]] && srtrecv_args+=(--no-tsbpd)
     result=$dir/recv.json
-    bg_start "$result" "$BENCH_BIN/srtgw-bench-srtrecv" --connect "127.0.0.1:$Q" --seconds $((DUR + 40)) \
+    bg_start "$result" "${PIN_LOAD[@]}" "$BENCH_BIN/srtgw-bench-srtrecv" --connect "127.0.0.1:$Q" --seconds $((DUR + 40)) \
       --idle-ms 1000 "${srtrecv_args[@]}"
     recv_pid=$BG_PID
     sink_pid=$BG_PID  # it counts what arrives and ends 1 s after the stream does
@@ -103,7 +108,7 @@ run_point() {
 
   local e0 e1
   e0=$(udp_rcvbuf_errors)
-  bg_start "$dir/gen.json" "$GEN" --dest "127.0.0.1:$P" --mbps "$rate" --seconds "$DUR"
+  bg_start "$dir/gen.json" "${PIN_LOAD[@]}" "$GEN" --dest "127.0.0.1:$P" --mbps "$rate" --seconds "$DUR"
   gen_pid=$BG_PID
   sleep "$WARM"
   local c0 c1 m0 m1 o0 o1 t0 t1 p
@@ -167,10 +172,11 @@ verdict() { awk -v v="$1" -v t="$2" 'BEGIN {if (v == "-" || v == "") print "n/a"
 
 REPORT=$BENCH_OUT/relay.md
 {
-  echo "## relay.sh: 1 -> 1 relay, UDP in, SRT out$([[ $RECEIVER == slt ]] || echo " (receiver: $RECEIVER)")"
+  echo "## relay.sh: 1 -> 1 relay, UDP in, SRT out$([[ $RECEIVER == slt ]] || echo " (receiver: $RECEIVER)")$([[ ${BENCH_PIN:-0} == 1 ]] && echo " (relay pinned to its own CPU)")"
   echo
   echo "Run: $(machine_line)."
   echo "Chain: srtgw-bench-gen -> UDP -> RELAY -> SRT (loopback) -> $RECV_DESC."
+  [[ ${BENCH_PIN:-0} == 1 ]] && echo "Pinned (BENCH_PIN=1): the relay runs on CPU $((NPROC - 1)) alone (\`${PIN_RELAY[*]}\`), generator, receiver and sink on \`${PIN_LOAD[*]}\`."
   echo "${DUR} s of 1316-byte datagrams per point; CPU window = seconds ${WARM}..${WIN_END} of the stream."
   echo "Tuned SRT = \`$TUNED_SRT&maxbw=<1.25 x rate in bytes/s>\`; srt-live-transmit tuned also has \`-chunk 1316\` and \`udp://:P?rcvbuf=4194304\`"
   echo "(srtgw's UDP input always asks for 8 MB with SO_RCVBUFFORCE, so srtgw tuned changes SRT keys only)."
