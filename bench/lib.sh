@@ -235,6 +235,11 @@ srtgw_relay_start() {
   RELAY_Q=$(srtgw_port "$log" '.inputs[0].outputs[0].local_port')
 }
 
+# The SRT options relay.sh and profile.sh tune srt-live-transmit (and srtgw tuned) with, and
+# the maxbw that goes with a rate: bytes/s, +25 % over the stream.
+TUNED_SRT="rcvbuf=50000000&sndbuf=50000000&fc=40000"
+maxbw_for() { awk -v r="$1" 'BEGIN {printf "%d", r * 1e6 / 8 * 1.25}'; }
+
 # Readiness, read from a relay's log: srt-live-transmit has accepted a caller / has its
 # media path up; an srtgw relay's first output has at least N (1) callers connected.
 slt_accepted() { grep -qs "Accepted SRT target connection" "$1"; }

@@ -19,16 +19,14 @@ RATES=${BENCH_PROFILE_RATES:-100 500}
 DUR=${BENCH_SECONDS:-10}
 HZ=${BENCH_PERF_HZ:-999}
 WARM=3
-TUNED_SRT="rcvbuf=50000000&sndbuf=50000000&fc=40000"
 command -v perf >/dev/null || { echo "profile: perf not found (apt-get install linux-perf)" >&2; exit 2; }
-
 
 # profile_point RELAY RATE: runs the chain and leaves perf.data and a summary in its dir.
 profile_point() {
   local relay=$1 rate=$2 dir P Q S sink_pid relay_pid recv_pid gen_pid maxbw
   dir=$BENCH_OUT/$relay-$rate
   mkdir -p "$dir"
-  maxbw=$(awk -v r="$rate" 'BEGIN {printf "%d", r * 1e6 / 8 * 1.25}')
+  maxbw=$(maxbw_for "$rate")
   wait_quiet
   bg_start "$dir/sink.json" "$SINK" --ports 1 --seconds $((DUR + WARM + 40)) --idle-ms 1000
   sink_pid=$BG_PID

@@ -41,15 +41,11 @@ DUR=${BENCH_SECONDS:-10}
 CONFIGS=${BENCH_CONFIGS:-srtgw-default srtgw-tuned slt-default slt-tuned}
 WARM=2                       # seconds of traffic before the CPU window opens
 WIN_END=$((DUR - 1))         # the window closes 1 s before the generator stops
-TUNED_SRT="rcvbuf=50000000&sndbuf=50000000&fc=40000"
 TSV=$BENCH_OUT/relay.tsv
 printf 'config\trate\tsent\tgen_mbps\tunique\tloss_pct\tcpu_pct\tothers_cores\tload\trelay_in_deficit\trcvbuf_errors\tnote\n' >"$TSV"
 
-maxbw_for() { awk -v r="$1" 'BEGIN {printf "%d", r * 1e6 / 8 * 1.25}'; }  # bytes/s, +25 %
-
-
 run_point() {
-  local config=$1 rate=$2 tag dir maxbw udpq srtq P Q S relay_pid recv_pid sink_pid gen_pid note=""
+  local config=$1 rate=$2 tag dir maxbw udpq srtq P Q S relay_pid recv_pid sink_pid="" gen_pid note=""
   tag=$config-$rate
   dir=$BENCH_OUT/$tag
   mkdir -p "$dir"
@@ -57,7 +53,7 @@ run_point() {
   wait_quiet
   local load=$QUIET_NOTE
 
-  # result: the JSON whose last line has .total.unique; sink_pid: the process that writes it.
+  # result: the JSON whose last line has .total.unique; sink_pid: the UDP sink (slt receiver only).
   local result=$dir/sink.json
   if [[ $RECEIVER == slt ]]; then
     bg_start "$dir/sink.json" "${PIN_LOAD[@]}" "$SINK" --ports 1 --seconds $((DUR + 40)) --idle-ms 1000
@@ -96,8 +92,7 @@ run_point() {
     result=$dir/recv.json
     bg_start "$result" "${PIN_LOAD[@]}" "$BENCH_BIN/srtgw-bench-srtrecv" --connect "127.0.0.1:$Q" --seconds $((DUR + 40)) \
       --idle-ms 1000 "${srtrecv_args[@]}"
-    recv_pid=$BG_PID
-    sink_pid=$BG_PID  # it counts what arrives and ends 1 s after the stream does
+    recv_pid=$BG_PID  # it counts what arrives and ends 1 s after the stream does
   fi
   if [[ $config == srtgw-* ]]; then
     wait_for 10 srtgw_clients "$dir/relay.log" || note="receiver did not connect"
@@ -126,7 +121,8 @@ run_point() {
   kill -0 "$relay_pid" 2>/dev/null || note="${note:+$note; }relay exited early"
 
   wait_pid "$gen_pid" $((DUR + 10)) || stop_pid "$gen_pid"
-  wait_pid "$sink_pid" 8 || stop_pid "$sink_pid"
+  local counter=${sink_pid:-$recv_pid}  # whichever writes $result
+  wait_pid "$counter" 8 || stop_pid "$counter"
   e1=$(udp_rcvbuf_errors)
   local relay_in=""
   if [[ $config == srtgw-* ]]; then

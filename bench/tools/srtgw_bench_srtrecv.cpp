@@ -18,6 +18,7 @@
 // whose "total" has the same keys as srtgw-bench-sink's (unique, min_unique, ...). Stops
 // after --seconds, or once it has seen traffic and then nothing for --idle-ms.
 #include <algorithm>
+#include <climits>
 #include <atomic>
 #include <csignal>
 #include <string>
@@ -120,6 +121,9 @@ int main(int argc, char** argv) {
   }
   // A receiver's buffer must hold the whole latency window: at 900 Mbps and 120 ms that is
   // ~10,300 packets, more than libsrt's default of 8,192 (relay.sh's tuned receiver: 50 MB, fc 40000).
+  if (rcvbuf > INT_MAX || fc > INT_MAX) {
+    die(kProg, "--rcvbuf and --fc must fit in an int");
+  }
   if (rcvbuf > 0) {
     opts.rcvbuf = static_cast<int>(rcvbuf);
   }
