@@ -59,6 +59,16 @@ constexpr int64_t kMaxSourceAgeUs = 1'000'000;
 // other sockets get their turn.
 constexpr int kMaxBatchesPerRead = 16;
 
+// How long ago the kernel stamped a datagram, or -1 when it gave no stamp or the age is
+// not plausible (the same bound as the source times).
+int64_t sourceAgeNs(int64_t kernel_rx_ns) {
+  if (kernel_rx_ns <= 0) {
+    return -1;
+  }
+  const int64_t age = core::wallNowNs() - kernel_rx_ns;
+  return age >= 0 && age <= kMaxSourceAgeUs * 1000 ? age : -1;
+}
+
 // Maps each datagram's kernel receive time (wall clock) onto libsrt's clock, by its age
 // now: two clock reads per batch, whatever its size.
 void stampSourceTimes(net::DatagramBatch& batch) {
@@ -82,6 +92,7 @@ UdpHandler::ReadResult UdpInput::onReadable() {
   int truncated = 0;
   ReadResult result;
   int& total = result.datagrams;
+  int64_t newest_rx_ns = 0;
   // Bounded: other sockets of this worker get their turn; epoll reports the rest again.
   result.more = true;
   for (int i = 0; i < kMaxBatchesPerRead; ++i) {
@@ -91,6 +102,7 @@ UdpHandler::ReadResult UdpInput::onReadable() {
       break;
     }
     total += n;
+    newest_rx_ns = batch.kernelRxTimeNs(n - 1);  // recvmmsg fills slots in arrival order
     stampSourceTimes(batch);
     forward(batch);
     if (n < net::DatagramBatch::kCapacity) {
@@ -103,6 +115,7 @@ UdpHandler::ReadResult UdpInput::onReadable() {
   }
   if (total > 0) {
     last_rx_ms_.store(core::steadyNowMs(), std::memory_order_relaxed);
+    result.newest_age_ns = sourceAgeNs(newest_rx_ns);
   }
   return result;
 }

@@ -11,6 +11,19 @@ namespace {
 // With nothing held the timeout is for nothing but a missed stop request; packets and
 // commands wake the worker.
 constexpr int64_t kIdleWaitNs = 1'000'000'000;
+
+// When a read's hold starts: the newest datagram's arrival, or the wake-up when its age
+// is unknown or implausible (a wall clock stepped between the kernel's stamp and now).
+int64_t holdStartNs(const UdpHandler::ReadResult& r, int64_t woke_ns, int64_t hold_ns) {
+  if (r.newest_age_ns < 0) {
+    return woke_ns;
+  }
+  const int64_t now = core::steadyNowNs();
+  const int64_t arrived = now - r.newest_age_ns;
+  // Older than a whole hold before the wake-up (a stepped clock, or a worker that was
+  // starved): the hold is over already, which is what counting from it would give too.
+  return std::max(arrived, woke_ns - hold_ns);
+}
 }  // namespace
 
 UdpWorker::UdpWorker(std::string name) : name_(std::move(name)) {
@@ -118,7 +131,7 @@ void UdpWorker::run(std::stop_token st) {
         continue;
       }
       if (const int64_t hold_ns = handler->readHoldNs(); hold_ns > 0) {
-        hold(tag, it->second, woke_ns + hold_ns);
+        hold(tag, it->second, holdStartNs(r, woke_ns, hold_ns) + hold_ns);
       }
     }
   }

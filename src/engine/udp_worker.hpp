@@ -21,6 +21,9 @@ class UdpHandler {
   struct ReadResult {
     int datagrams = 0;
     bool more = false;  // stopped at its bound with data still waiting
+    /// How long before the end of the read the newest datagram it found arrived, by the
+    /// kernel's timestamp (-1: not known). The hold counts from that arrival.
+    int64_t newest_age_ns = -1;
   };
   virtual ~UdpHandler() = default;
   /// Worker thread: the socket is readable.
@@ -32,9 +35,12 @@ class UdpHandler {
 class UdpWorker {
  public:
   /// After a read that found datagrams, the worker leaves that socket unread for the
-  /// handler's read hold (counted from the wake-up), so that a busy input is read in
-  /// batches, not one wake-up per datagram; other sockets and commands are served
-  /// meanwhile. SRT outputs stamp each datagram with its kernel arrival time, so the
+  /// handler's read hold, so that a busy input is read in batches, not one wake-up per
+  /// datagram; other sockets and commands are served meanwhile. The hold counts from the
+  /// arrival of the newest datagram the read found (from the wake-up when its age is not
+  /// known): counted from the wake-up, a datagram that waited out one hold would start the
+  /// next one late, and at rates near one datagram per hold every datagram would wait a
+  /// little longer than the one before. SRT outputs stamp each datagram with its kernel arrival time, so the
   /// receiver plays them out with their original spacing and the hold costs no delay or
   /// jitter there (it is spent inside the SRT latency); UDP outputs send each batch as it
   /// is read. A hold of 0 reads at every arrival.

@@ -4,7 +4,11 @@
 #include "engine/engine.hpp"
 
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include "core/clock.hpp"
 #include "engine/url.hpp"
 #include "support/process.hpp"
 #include "support/udp_peers.hpp"
@@ -266,6 +270,46 @@ TEST(Engine, UdpInputReadHoldFollowsItsOutputs) {
   EXPECT_EQ(findInput(*eng.sampleNow(), "in")->read_hold_us, kDefaultUdpCoalesceUs);
   ASSERT_TRUE(eng.removeOutput("udp").ok());
   EXPECT_EQ(findInput(*eng.sampleNow(), "in")->read_hold_us, 40 * 1000 / kSrtLatencyShareDivisor);
+}
+
+// A stream that arrives about one datagram per read hold is not read later and later: a
+// datagram that waited out a hold in the socket buffer starts the next hold from when it
+// arrived (its kernel timestamp), so the next datagram, arriving after that hold, is read
+// at once. Counted from the wake-up, it would wait almost a whole hold again.
+TEST(Engine, AHeldDatagramDoesNotDelayTheNextOneByAnotherHold) {
+  constexpr int kHoldUs = 150'000;
+  EngineConfig cfg;
+  cfg.udp_coalesce_us = kHoldUs;
+  Engine eng(cfg);
+  ASSERT_TRUE(eng.addInput(input("in", "udp://127.0.0.1:0")).ok());
+  UdpSink sink;
+  ASSERT_TRUE(eng.addOutput(output("out", "in", "udp://127.0.0.1:" + std::to_string(sink.port()))).ok());
+
+  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  to.sin_port = htons(inputPort(eng, "in"));
+  const std::string datagram = test::makeSequenceTs(7);
+  // Sends one datagram once the previous one came out; returns its send time.
+  auto sendNext = [&](size_t delivered) {
+    EXPECT_TRUE(waitUntil([&] { return sink.datagrams() == delivered; }, 5s));
+    const int64_t at = core::steadyNowNs();
+    EXPECT_EQ(::sendto(fd, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to),
+              static_cast<ssize_t>(datagram.size()));
+    return at;
+  };
+  sendNext(0);                     // read at once; its hold starts
+  const int64_t b = sendNext(1);   // arrives inside that hold: waits for its end
+  const int64_t c = sendNext(2);   // arrives after b's own hold would be over
+  ASSERT_TRUE(waitUntil([&] { return sink.datagrams() == 3; }, 5s));
+  ::close(fd);
+  const std::vector<int64_t> arrivals = sink.arrivalTimesNs();
+  ASSERT_EQ(arrivals.size(), 3u);
+  const int64_t hold_ns = int64_t{kHoldUs} * 1000;
+  EXPECT_GT(arrivals[1] - b, hold_ns / 2) << "the second datagram was not held at all";
+  EXPECT_LT(arrivals[2] - c, hold_ns / 2) << "the third datagram waited for another hold";
 }
 
 TEST(Engine, FailedUpdateRestoresTheRunningInput) {

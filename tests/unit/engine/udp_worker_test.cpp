@@ -48,8 +48,10 @@ class CountingInput final : public UdpHandler {
       reads_.fetch_add(1);
       datagrams_.fetch_add(n);
     }
-    return ReadResult{n, false};
+    return ReadResult{n, false, reported_age_ns_.load()};
   }
+  /// What the next reads report as their newest datagram's age (-1: not known).
+  void reportAge(int64_t age_ns) { reported_age_ns_.store(age_ns); }
   int64_t readHoldNs() const override { return hold_ns_; }
 
   uint16_t port() const { return sock_.localPort(); }
@@ -66,6 +68,7 @@ class CountingInput final : public UdpHandler {
   std::atomic<int> datagrams_{0};
   std::atomic<int64_t> first_read_ns_{0};
   std::atomic<int64_t> last_read_ns_{0};
+  std::atomic<int64_t> reported_age_ns_{-1};
 };
 
 class Sender {
@@ -142,6 +145,39 @@ TEST(UdpWorker, ServesOtherSocketsAndCommandsWhileOneIsHeld) {
 
   ASSERT_TRUE(waitFor([&] { return held.datagrams() == 2; }, 5s)) << "never read again";
   EXPECT_GE(held.lastReadNs() - first, kLongHoldNs - 5'000'000) << "read during its hold";
+}
+
+// The hold counts from when the newest datagram of a read arrived, not from the wake-up:
+// a datagram that already waited out most of a hold in the socket buffer does not make
+// the next one wait a whole hold again. Counted from the wake-up, a stream arriving about
+// one datagram per hold was read later and later (up to a whole hold late).
+TEST(UdpWorker, TheHoldCountsFromTheNewestDatagramsArrival) {
+  UdpWorker worker("udp-test");
+  constexpr int64_t kHoldNs = 400'000'000;
+  CountingInput input(worker, kHoldNs);
+  Sender sender;
+  input.reportAge(kHoldNs - 20'000'000);  // arrived 380 ms before it was read
+
+  sender.send(input.port());
+  ASSERT_TRUE(waitFor([&] { return input.reads() == 1; }, 2s));
+  const int64_t first = input.firstReadNs();
+  sender.send(input.port());
+  ASSERT_TRUE(waitFor([&] { return input.reads() == 2; }, 5s));
+  EXPECT_LT(input.lastReadNs() - first, kHoldNs / 2)
+      << "held as if the datagram had arrived when it was read";
+
+  // Age unknown: the hold counts from the wake-up, as before.
+  input.reportAge(-1);
+  const int64_t second = input.lastReadNs();
+  sender.send(input.port());
+  ASSERT_TRUE(waitFor([&] { return input.reads() == 3; }, 5s));
+  // The third datagram may have been read at the end of the second read's short hold;
+  // the fourth one waits the whole of the third read's hold.
+  const int64_t third = input.lastReadNs();
+  sender.send(input.port());
+  ASSERT_TRUE(waitFor([&] { return input.reads() == 4; }, 5s));
+  EXPECT_GE(input.lastReadNs() - third, kHoldNs - 5'000'000) << "read during its hold";
+  EXPECT_GT(third, second);
 }
 
 }  // namespace
