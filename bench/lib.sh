@@ -12,6 +12,9 @@
 #   BENCH_MAX_BUSY  CPU cores other work may use before a run waits (default 0.5)
 #   BENCH_WAIT_S    longest wait for a quiet machine before each run (default 60)
 #   BENCH_WAIT_BUDGET  total waiting allowed per script (default 120 s); then measure anyway
+#   BENCH_CPU_LATENCY_US  hold a CPU wake-up latency limit (/dev/cpu_dma_latency, root) for
+#                the whole run, e.g. 0: idle CPUs poll instead of halting (default: not held;
+#                recorded in each run's header). See bench/README.md.
 #
 # Every process a script starts goes through bg_start, which records its pid; the EXIT
 # trap stops exactly those pids (TERM, then KILL after 3 s). Nothing is killed by name.
@@ -51,6 +54,7 @@ bench_init() {  # bench_init NAME
   fi
   command -v jq >/dev/null || { echo "$name: jq not found" >&2; missing=1; }
   [[ $missing == 0 ]] || exit 2
+  bench_cpu_latency_hold
   BENCH_PIDS=()
   trap bench_cleanup EXIT
   trap 'exit 130' INT TERM
@@ -209,6 +213,25 @@ srtgw_port() {  # srtgw_port STATSFILE FILTER
   return 1
 }
 
+# bench_cpu_latency_hold: with BENCH_CPU_LATENCY_US set, asks the kernel's PM QoS to keep
+# every CPU's wake-up latency at or below it for as long as this script runs (the request
+# lives as long as the file stays open, and closes with the script). On this VM an idle
+# vCPU halts and a wake-up then waits for the hypervisor to run it again (~0.1-0.2 ms, and
+# milliseconds when the host is busy); at 0 the cpuidle driver polls instead, as cyclictest
+# does by default. It is the host's setting, not srtgw's: both relays run under it alike.
+BENCH_CPU_LATENCY_FD=""
+bench_cpu_latency_hold() {
+  [[ -n ${BENCH_CPU_LATENCY_US:-} ]] || return 0
+  [[ $BENCH_CPU_LATENCY_US =~ ^[0-9]+$ ]] ||
+    { echo "$BENCH_NAME: BENCH_CPU_LATENCY_US must be a number of microseconds" >&2; exit 2; }
+  # A 4-byte write is taken as a binary s32; any other length as a hex string.
+  if ! exec {BENCH_CPU_LATENCY_FD}>/dev/cpu_dma_latency ||
+    ! printf '0x%08x' "$BENCH_CPU_LATENCY_US" >&"$BENCH_CPU_LATENCY_FD"; then
+    echo "$BENCH_NAME: cannot hold /dev/cpu_dma_latency (needs root)" >&2
+    exit 2
+  fi
+}
+
 # bench_pin_setup: with BENCH_PIN=1, the relay under test gets the last CPU to itself and
 # everything else a script starts (generator, receivers, sink) the others, through taskset:
 # on a small host the relay's libsrt sender thread otherwise waits for a CPU behind the
@@ -257,7 +280,7 @@ machine_line() {
     commit=$(git -C "$REPO_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)
     dirty=$(git -C "$REPO_ROOT" status --porcelain -- src apps 2>/dev/null | grep -q . && echo "+uncommitted src changes" || true)
   fi
-  echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $NPROC CPUs ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $kernel; srtgw $commit$dirty ($SRTGW${SRTGW_RELAY_ARGS:+ relay $SRTGW_RELAY_ARGS}); $("$SLT" -version 2>&1 | grep -m1 'SRT Library version' | sed 's/,.*//')"
+  echo "$(date -u '+%Y-%m-%d %H:%M UTC'); $NPROC CPUs ($cpu), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), kernel $kernel; srtgw $commit$dirty ($SRTGW${SRTGW_RELAY_ARGS:+ relay $SRTGW_RELAY_ARGS}); $("$SLT" -version 2>&1 | grep -m1 'SRT Library version' | sed 's/,.*//')${BENCH_CPU_LATENCY_US:+; CPU wake-up latency held at $BENCH_CPU_LATENCY_US us (/dev/cpu_dma_latency)}"
 }
 
 # results_update SECTION FILE: replace the block between
