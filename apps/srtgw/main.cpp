@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "app/cpu_latency.hpp"
 #include "app/relay.hpp"
 #include "app/serve.hpp"
 #include "app/version.hpp"
@@ -89,6 +90,11 @@ int main(int argc, char** argv) {
       ->envname("SRTGW_REALTIME_PRIORITY")
       ->check(CLI::Range(0, srtgw::core::kMaxRealtimePriority))
       ->capture_default_str();
+  serve_cmd->add_option("--cpu-latency-us", serve.cpu_latency_us,
+                        "keep every CPU's wake-up latency at or below this (0 = idle CPUs poll; -1 = off; needs root)")
+      ->envname("SRTGW_CPU_LATENCY_US")
+      ->check(CLI::Range(-1, srtgw::app::kMaxCpuLatencyUs))
+      ->capture_default_str();
 
   serve_cmd->add_option("--max-events", serve.max_events, "events kept in the event log")
       ->envname("SRTGW_MAX_EVENTS")
@@ -133,6 +139,10 @@ int main(int argc, char** argv) {
   relay_cmd->add_option("--realtime-priority", relay.realtime_priority,
                         "run the data plane's threads under SCHED_FIFO at this priority (0 = off; needs root)")
       ->check(CLI::Range(0, srtgw::core::kMaxRealtimePriority))
+      ->capture_default_str();
+  relay_cmd->add_option("--cpu-latency-us", relay.cpu_latency_us,
+                        "keep every CPU's wake-up latency at or below this (0 = idle CPUs poll; -1 = off; needs root)")
+      ->check(CLI::Range(-1, srtgw::app::kMaxCpuLatencyUs))
       ->capture_default_str();
 
   auto* version_cmd = cli.add_subcommand("version", "Print the version of srtgw and libsrt");

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <fmt/format.h>
 
+#include "app/cpu_latency.hpp"
 #include "app/signals.hpp"
 #include "control/stats_json.hpp"
 #include "core/log.hpp"
@@ -66,6 +67,17 @@ int runRelay(const RelayOptions& opts) {
     if (auto r = eng.useRealtimePriority(opts.realtime_priority); !r) {
       std::fprintf(stderr, "srtgw relay: --realtime-priority: %s; running at normal priority\n",
                    r.error().message.c_str());
+    }
+  }
+
+  // Held until the relay returns; the kernel drops the request when the file closes.
+  CpuLatencyHold cpu_latency;
+  if (opts.cpu_latency_us >= 0) {
+    if (auto h = CpuLatencyHold::hold(opts.cpu_latency_us); !h) {
+      std::fprintf(stderr, "srtgw relay: --cpu-latency-us: %s; CPUs idle as the host decides\n",
+                   h.error().message.c_str());
+    } else {
+      cpu_latency = std::move(*h);
     }
   }
 

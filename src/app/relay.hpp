@@ -17,6 +17,7 @@ struct RelayOptions {
   int srt_coalesce_us = engine::kDefaultSrtCoalesceUs;
   int srt_workers = 1;
   int realtime_priority = 0;  // 0: normal scheduling; 1..99: SCHED_FIFO data plane
+  int cpu_latency_us = -1;    // -1: leave the host alone; 0..: hold CPU wake-up latency (cpu_latency.hpp)
 };
 
 /// Main thread. Runs until SIGINT/SIGTERM; returns the process exit code.

@@ -19,6 +19,7 @@
 #include "api/webhook_routes.hpp"
 #include "api/ws_hub.hpp"
 #include "core/named_thread.hpp"
+#include "app/cpu_latency.hpp"
 #include "app/signals.hpp"
 #include "app/version.hpp"
 #include "control/auth_service.hpp"
@@ -196,6 +197,16 @@ int runServe(const ServeConfig& cfg) {
       spdlog::warn("realtime_priority: {}; the data plane runs at normal priority", r.error().message);
     } else {
       spdlog::info("data plane threads run under SCHED_FIFO priority {}", cfg.realtime_priority);
+    }
+  }
+  // Held until serve returns; the kernel drops the request when the file closes.
+  CpuLatencyHold cpu_latency;
+  if (cfg.cpu_latency_us >= 0) {
+    if (auto h = CpuLatencyHold::hold(cfg.cpu_latency_us); !h) {
+      spdlog::warn("cpu_latency_us: {}; CPUs idle as the host decides", h.error().message);
+    } else {
+      cpu_latency = std::move(*h);
+      spdlog::info("CPU wake-up latency held at {} us", cfg.cpu_latency_us);
     }
   }
   control::StreamService service(*db, eng, kVersion, &events);

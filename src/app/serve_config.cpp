@@ -7,6 +7,7 @@
 
 #include <filesystem>
 
+#include "app/cpu_latency.hpp"
 #include "core/realtime.hpp"
 
 namespace srtgw::app {
@@ -60,6 +61,7 @@ core::Result<void> loadConfigFile(const std::string& path, ServeConfig& cfg) {
     else if (key == "udp_coalesce_us") r = num(cfg.udp_coalesce_us, 0, engine::kMaxUdpCoalesceUs);
     else if (key == "srt_coalesce_us") r = num(cfg.srt_coalesce_us, 0, engine::kMaxSrtCoalesceUs);
     else if (key == "realtime_priority") r = num(cfg.realtime_priority, 0, core::kMaxRealtimePriority);
+    else if (key == "cpu_latency_us") r = num(cfg.cpu_latency_us, -1, kMaxCpuLatencyUs);
     else if (key == "max_events") r = num(cfg.max_events, 10, 10000000);
     else if (key == "metrics_public") r = flag(cfg.metrics_public);
     else if (key == "http_timeout_s") r = num(cfg.http_timeout_s, 1, 3600);
@@ -80,9 +82,9 @@ core::Result<void> loadConfigFile(const std::string& path, ServeConfig& cfg) {
 std::string describe(const ServeConfig& c) {
   return fmt::format(
       "listen={} data_dir={} db={} log_level={} workers={} http_threads={} stats_interval_ms={} udp_coalesce_us={} srt_coalesce_us={} "
-      "realtime_priority={} max_events={} http_timeout_s={} metrics_public={} tls_cert={} tls_key={} config={} web_dir={}",
+      "realtime_priority={} cpu_latency_us={} max_events={} http_timeout_s={} metrics_public={} tls_cert={} tls_key={} config={} web_dir={}",
       c.listen, c.data_dir, c.dbPath(), c.log_level, c.workers, c.http_threads,
-      c.stats_interval_ms, c.udp_coalesce_us, c.srt_coalesce_us, c.realtime_priority, c.max_events, c.http_timeout_s, c.metrics_public,
+      c.stats_interval_ms, c.udp_coalesce_us, c.srt_coalesce_us, c.realtime_priority, c.cpu_latency_us, c.max_events, c.http_timeout_s, c.metrics_public,
       c.tls_cert.empty() ? "(none)" : c.tls_cert, c.tls_key.empty() ? "(none)" : c.tls_key, c.config_file.empty() ? "(none)" : c.config_file,
       c.webDir());
 }

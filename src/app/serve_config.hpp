@@ -20,6 +20,7 @@ struct ServeConfig {
   int udp_coalesce_us = engine::kDefaultUdpCoalesceUs;  // SRTGW_UDP_COALESCE_US, --udp-coalesce-us
   int srt_coalesce_us = engine::kDefaultSrtCoalesceUs;  // SRTGW_SRT_COALESCE_US, --srt-coalesce-us
   int realtime_priority = 0;  // SRTGW_REALTIME_PRIORITY, --realtime-priority (0: off; 1..99 SCHED_FIFO)
+  int cpu_latency_us = -1;    // SRTGW_CPU_LATENCY_US, --cpu-latency-us (-1: off; 0..: app/cpu_latency.hpp)
   int max_events = 10000;                 // SRTGW_MAX_EVENTS, --max-events, max_events
   std::string config_file;                // SRTGW_CONFIG, --config
   int http_timeout_s = 30;                // SRTGW_HTTP_TIMEOUT_S, --http-timeout-s, http_timeout_s

@@ -19,7 +19,7 @@ std::string startupLine(const std::string& log) {
 
 TEST(ServeConfig, FileThenEnvironmentThenFlags) {
   TempDir dir;
-  writeFile(dir.file("srtgw.toml"), "listen = \"127.0.0.1:0\"\nworkers = 3\nhttp_threads = 3\nrealtime_priority = 5\n"
+  writeFile(dir.file("srtgw.toml"), "listen = \"127.0.0.1:0\"\nworkers = 3\nhttp_threads = 3\nrealtime_priority = 5\ncpu_latency_us = 41\n"
                                     "db = \"" + dir.file("from-file.db") + "\"\nlog_level = \"debug\"\n");
   // The file alone.
   {
@@ -30,6 +30,11 @@ TEST(ServeConfig, FileThenEnvironmentThenFlags) {
     EXPECT_NE(line.find("from-file.db"), std::string::npos) << line;
     EXPECT_NE(line.find("log_level=debug"), std::string::npos) << line;
     EXPECT_NE(line.find("realtime_priority=5"), std::string::npos) << line;
+    EXPECT_NE(line.find("cpu_latency_us=41"), std::string::npos) << line;
+    EXPECT_NE(gw.log().find(geteuid() == 0 ? "CPU wake-up latency held at 41 us"
+                                           : "cpu_latency_us: cannot open /dev/cpu_dma_latency"),
+              std::string::npos)
+        << gw.log();
     // Root may use SCHED_FIFO; anyone else is told why not, and the gateway runs on.
     EXPECT_NE(gw.log().find(geteuid() == 0 ? "data plane threads run under SCHED_FIFO priority 5"
                                            : "realtime_priority: cannot use SCHED_FIFO"),
@@ -78,6 +83,10 @@ TEST(ServeConfig, BadFileAndBadFlagsAreClearErrors) {
   ChildProcess e({srtgwBinary(), "serve", "--config", dir.file("rt.toml")}, dir.file("e.out"), dir.file("e.err"));
   EXPECT_EQ(e.wait(10s), 2);
   EXPECT_NE(e.stderrText().find("realtime_priority"), std::string::npos) << e.stderrText();
+  writeFile(dir.file("lat.toml"), "cpu_latency_us = -2\n");
+  ChildProcess f({srtgwBinary(), "serve", "--config", dir.file("lat.toml")}, dir.file("f.out"), dir.file("f.err"));
+  EXPECT_EQ(f.wait(10s), 2);
+  EXPECT_NE(f.stderrText().find("cpu_latency_us"), std::string::npos) << f.stderrText();
 }
 
 TEST(ServeConfig, SigtermStopsCleanly) {
