@@ -40,16 +40,4 @@ core::Result<CpuLatencyHold> CpuLatencyHold::hold(int us, const std::string& dev
   return CpuLatencyHold(std::move(fd));
 }
 
-core::Result<int> currentCpuLatencyUs(const std::string& device) {
-  net::Fd fd(::open(device.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) {
-    return deviceError("open", device, errno);
-  }
-  int32_t value = 0;
-  if (::read(fd.get(), &value, sizeof value) != static_cast<ssize_t>(sizeof value)) {
-    return deviceError("read", device, errno);
-  }
-  return static_cast<int>(value);
-}
-
 }  // namespace srtgw::app

@@ -26,14 +26,10 @@ class CpuLatencyHold {
   /// Asks for a wake-up latency of at most `us` microseconds (0..kMaxCpuLatencyUs) until the
   /// returned object is destroyed.
   static core::Result<CpuLatencyHold> hold(int us, const std::string& device = kCpuLatencyDevice);
-  bool active() const { return fd_.valid(); }
 
  private:
   explicit CpuLatencyHold(net::Fd fd) : fd_(std::move(fd)) {}
   net::Fd fd_;
 };
-
-/// The wake-up latency limit the kernel applies now, over every holder (microseconds).
-core::Result<int> currentCpuLatencyUs(const std::string& device = kCpuLatencyDevice);
 
 }  // namespace srtgw::app
