@@ -156,8 +156,12 @@ UdpSource::UdpSource(std::string host, int port, std::string data, double mbps, 
     const double ns_per_byte = 8e9 / (mbps * 1e6);
     auto start = std::chrono::steady_clock::now();
     size_t sent = 0;
+    send_ns_.reserve(data.size() / chunk + 1);
     while (sent < data.size() && !stop_) {
       size_t n = std::min(chunk, data.size() - sent);
+      send_ns_.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                             std::chrono::steady_clock::now().time_since_epoch())
+                             .count());
       ::sendto(fd, data.data() + sent, n, 0, reinterpret_cast<sockaddr*>(&a), sizeof a);
       sent += n;
       auto due = start + std::chrono::nanoseconds(static_cast<int64_t>(sent * ns_per_byte));

@@ -56,10 +56,14 @@ class UdpSource {
   ~UdpSource();
   bool done() const { return done_.load(); }
   void join();
+  /// After join(): when each datagram was handed to the kernel (steady clock, ns), in order.
+  /// A sender thread that was scheduled late sends a catch-up burst, which this shows.
+  const std::vector<int64_t>& sendTimesNs() const { return send_ns_; }
 
  private:
   std::atomic<bool> done_{false};
   std::atomic<bool> stop_{false};
+  std::vector<int64_t> send_ns_;  // written by the thread until it ends
   std::thread thread_;
 };
 

@@ -6,10 +6,10 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
-#include <unistd.h>
 
 #include "core/clock.hpp"
 #include "engine/url.hpp"
+#include "net/fd.hpp"
 #include "support/process.hpp"
 #include "support/udp_peers.hpp"
 
@@ -285,8 +285,8 @@ TEST(Engine, AHeldDatagramDoesNotDelayTheNextOneByAnotherHold) {
   UdpSink sink;
   ASSERT_TRUE(eng.addOutput(output("out", "in", "udp://127.0.0.1:" + std::to_string(sink.port()))).ok());
 
-  const int fd = ::socket(AF_INET, SOCK_DGRAM, 0);
-  ASSERT_GE(fd, 0);
+  const net::Fd sock(::socket(AF_INET, SOCK_DGRAM, 0));
+  ASSERT_TRUE(sock.valid());
   sockaddr_in to{};
   to.sin_family = AF_INET;
   to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -296,7 +296,7 @@ TEST(Engine, AHeldDatagramDoesNotDelayTheNextOneByAnotherHold) {
   auto sendNext = [&](size_t delivered) {
     EXPECT_TRUE(waitUntil([&] { return sink.datagrams() == delivered; }, 5s));
     const int64_t at = core::steadyNowNs();
-    EXPECT_EQ(::sendto(fd, datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to),
+    EXPECT_EQ(::sendto(sock.get(), datagram.data(), datagram.size(), 0, reinterpret_cast<sockaddr*>(&to), sizeof to),
               static_cast<ssize_t>(datagram.size()));
     return at;
   };
@@ -304,7 +304,6 @@ TEST(Engine, AHeldDatagramDoesNotDelayTheNextOneByAnotherHold) {
   const int64_t b = sendNext(1);   // arrives inside that hold: waits for its end
   const int64_t c = sendNext(2);   // arrives after b's own hold would be over
   ASSERT_TRUE(waitUntil([&] { return sink.datagrams() == 3; }, 5s));
-  ::close(fd);
   const std::vector<int64_t> arrivals = sink.arrivalTimesNs();
   ASSERT_EQ(arrivals.size(), 3u);
   const int64_t hold_ns = int64_t{kHoldUs} * 1000;
