@@ -46,14 +46,15 @@ TEST(SrtAccess, AListenerInputLetsInGoodCredentialsAndRefusesOthersWithTheirCode
   ServeProcess gw(dir, "gw", dir.file("db"));
   ASSERT_NE(gw.port(), 0) << gw.log();
   UdpSink sink;
-  const int port = freeUdpPort();
   auto in = gw.post("/api/v1/inputs",
-                    json{{"type", "srt"}, {"mode", "listener"}, {"listen_port", port}, {"bind_addr", "127.0.0.1"},
+                    json{{"type", "srt"}, {"mode", "listener"}, {"listen_port", 0}, {"bind_addr", "127.0.0.1"},
                          {"latency_ms", 120},
                          {"access", {{"stream_ids", {"cam1", "cam2"}},
                                      {"users", {{{"name", "alice"}, {"token", "alice-token-1"}},
                                                 {{"name", "bob"}, {"token", "bob-token-22"}, {"stream_ids", {"cam2"}}}}}}}});
   ASSERT_EQ(in.status, 201) << in.body;
+  const int port = in.json()["local_port"];
+  ASSERT_NE(port, 0) << in.body;
   EXPECT_EQ(in.body.find("alice-token-1"), std::string::npos);
   EXPECT_EQ(in.json()["access"]["users"][0]["token_set"], true);
   ASSERT_EQ(gw.post("/api/v1/outputs", json{{"type", "udp"}, {"input_id", 1},
@@ -120,14 +121,15 @@ TEST(SrtAccess, AListenerOutputServesOnlyCallersWithCredentials) {
   TempDir dir;
   ServeProcess gw(dir, "gw", dir.file("db"));
   ASSERT_NE(gw.port(), 0) << gw.log();
-  const int in_port = freeUdpPort();
-  const int out_port = freeUdpPort();
-  ASSERT_EQ(gw.post("/api/v1/inputs", json{{"type", "udp"}, {"listen_port", in_port}, {"bind_addr", "127.0.0.1"}}).status,
-            201);
-  auto out = gw.post("/api/v1/outputs", json{{"type", "srt"}, {"mode", "listener"}, {"input_id", 1}, {"listen_port", out_port},
+  const auto in = gw.post("/api/v1/inputs", json{{"type", "udp"}, {"listen_port", 0}, {"bind_addr", "127.0.0.1"}});
+  ASSERT_EQ(in.status, 201) << in.body;
+  const int in_port = in.json()["local_port"];
+  auto out = gw.post("/api/v1/outputs", json{{"type", "srt"}, {"mode", "listener"}, {"input_id", 1}, {"listen_port", 0},
                                              {"bind_addr", "127.0.0.1"},
                                              {"access", {{"users", {{{"name", "carol"}, {"token", "carol-token-3"}}}}}}});
   ASSERT_EQ(out.status, 201) << out.body;
+  const int out_port = out.json()["local_port"];
+  ASSERT_TRUE(in_port != 0 && out_port != 0) << in.body << out.body;
   UdpSource source("127.0.0.1", in_port, makeSequenceTs(7 * 4000), 3.0);
   const std::string base = "srt://127.0.0.1:" + p(out_port) + "?streamid=";
   UdpSink bad_sink;
@@ -179,17 +181,18 @@ TEST(SrtAccess, AStreamidThatIsNotUtf8IsShownEscapedAndCrashesNothing) {
   TempDir dir;
   ServeProcess gw(dir, "gw", dir.file("db"));
   ASSERT_NE(gw.port(), 0) << gw.log();
-  const int guarded = freeUdpPort();
-  const int in_port = freeUdpPort();
-  const int out_port = freeUdpPort();
-  ASSERT_EQ(gw.post("/api/v1/inputs", json{{"type", "srt"}, {"mode", "listener"}, {"listen_port", guarded},
-                                           {"bind_addr", "127.0.0.1"}, {"access", {{"stream_ids", {"cam1"}}}}}).status,
-            201);
-  ASSERT_EQ(gw.post("/api/v1/inputs", json{{"type", "udp"}, {"listen_port", in_port}, {"bind_addr", "127.0.0.1"}}).status,
-            201);
-  ASSERT_EQ(gw.post("/api/v1/outputs", json{{"type", "srt"}, {"mode", "listener"}, {"input_id", 2},
-                                            {"listen_port", out_port}, {"bind_addr", "127.0.0.1"}}).status,
-            201);
+  // Every port srtgw listens on is its own choice (port 0), read back from the reply.
+  const auto guard = gw.post("/api/v1/inputs", json{{"type", "srt"}, {"mode", "listener"}, {"listen_port", 0},
+                                                    {"bind_addr", "127.0.0.1"}, {"access", {{"stream_ids", {"cam1"}}}}});
+  ASSERT_EQ(guard.status, 201) << guard.body;
+  const auto in = gw.post("/api/v1/inputs", json{{"type", "udp"}, {"listen_port", 0}, {"bind_addr", "127.0.0.1"}});
+  ASSERT_EQ(in.status, 201) << in.body;
+  const auto out = gw.post("/api/v1/outputs", json{{"type", "srt"}, {"mode", "listener"}, {"input_id", 2},
+                                                   {"listen_port", 0}, {"bind_addr", "127.0.0.1"}});
+  ASSERT_EQ(out.status, 201) << out.body;
+  const int guarded = guard.json()["local_port"];
+  const int out_port = out.json()["local_port"];
+  ASSERT_TRUE(guarded != 0 && out_port != 0) << guard.body << out.body;
   {
     const int src = freeUdpPort();
     ChildProcess bad({"srt-live-transmit", "-q", "udp://127.0.0.1:" + p(src),

@@ -13,7 +13,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
+#include <set>
 #include <sstream>
 #include <stdexcept>
 #include <thread>
@@ -174,14 +176,23 @@ int ephemeralLow() {
 // Chosen at random below the kernel's ephemeral range and checked free. A port from bind(0)
 // would come from that range, where the kernel may hand it to any other socket binding port
 // 0 (libsrt callers, other tests running in parallel) before the peer binds it; a port below
-// it is only ever taken by a pick like this one.
+// it is only ever taken by a pick like this one. A test often takes several ports before it
+// binds any of them, so a port once handed out is never handed out again in this process.
 int freeUdpPort(const char* host) {
   const int high = ephemeralLow();
   const int low = std::max(1024, high - 12000);
   static std::mt19937 rng(std::random_device{}() ^ static_cast<unsigned>(::getpid()));
+  static std::mutex mu;
+  static std::set<int> handed_out;
+  std::lock_guard lock(mu);
   std::uniform_int_distribution<int> pick(low, high - 1);
   for (int i = 0; i < 500 && high - low > 100; ++i) {
-    if (int p = tryBind(host, pick(rng)); p != 0) {
+    const int candidate = pick(rng);
+    if (handed_out.count(candidate) != 0) {
+      continue;
+    }
+    if (int p = tryBind(host, candidate); p != 0) {
+      handed_out.insert(p);
       return p;
     }
   }
