@@ -46,6 +46,10 @@ UdpPeer::UdpPeer() : fd_(::socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) {
   if (setsockopt(fd_.get(), SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof bytes) != 0) {
     setsockopt(fd_.get(), SOL_SOCKET, SO_RCVBUF, &bytes, sizeof bytes);
   }
+  // The kernel stamps each datagram's arrival (receive(..., arrival_ns)): a test that times
+  // arrivals must not time its own thread's wake-ups.
+  int on = 1;
+  setsockopt(fd_.get(), SOL_SOCKET, SO_TIMESTAMPNS, &on, sizeof on);
   sockaddr_in a = loopback(0);
   if (::bind(fd_.get(), reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
     throw std::runtime_error("bind");
@@ -64,22 +68,39 @@ void UdpPeer::sendTo(const sockaddr_in& to, const std::string& data) const {
   }
 }
 
-std::optional<std::string> UdpPeer::receive(std::chrono::milliseconds timeout,
-                                            sockaddr_in* from) const {
+std::optional<std::string> UdpPeer::receive(std::chrono::milliseconds timeout, sockaddr_in* from,
+                                            int64_t* arrival_ns) const {
   pollfd p{fd_.get(), POLLIN, 0};
   if (::poll(&p, 1, static_cast<int>(timeout.count())) <= 0) {
     return std::nullopt;
   }
   std::string buf(65536, '\0');
   sockaddr_in src{};
-  socklen_t len = sizeof src;
-  const ssize_t n = ::recvfrom(fd_.get(), buf.data(), buf.size(), MSG_DONTWAIT,
-                               reinterpret_cast<sockaddr*>(&src), &len);
+  iovec iov{buf.data(), buf.size()};
+  alignas(cmsghdr) char control[CMSG_SPACE(sizeof(timespec))];
+  msghdr msg{};
+  msg.msg_name = &src;
+  msg.msg_namelen = sizeof src;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
+  const ssize_t n = ::recvmsg(fd_.get(), &msg, MSG_DONTWAIT);
   if (n < 0) {
     return std::nullopt;
   }
   if (from != nullptr) {
     *from = src;
+  }
+  if (arrival_ns != nullptr) {
+    *arrival_ns = 0;
+    for (cmsghdr* c = CMSG_FIRSTHDR(&msg); c != nullptr; c = CMSG_NXTHDR(&msg, c)) {
+      if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS) {
+        timespec ts{};
+        std::memcpy(&ts, CMSG_DATA(c), sizeof ts);
+        *arrival_ns = static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+      }
+    }
   }
   buf.resize(static_cast<size_t>(n));
   return buf;

@@ -26,9 +26,10 @@ class UdpPeer {
   uint16_t port() const { return port_; }
   void sendTo(uint16_t port, const std::string& data) const;
   void sendTo(const sockaddr_in& to, const std::string& data) const;
-  /// Waits up to `timeout` for one datagram; `from` gets its source.
-  std::optional<std::string> receive(std::chrono::milliseconds timeout,
-                                     sockaddr_in* from = nullptr) const;
+  /// Waits up to `timeout` for one datagram; `from` gets its source, `arrival_ns` the time
+  /// the kernel received it (CLOCK_REALTIME ns: compare only with other arrivals).
+  std::optional<std::string> receive(std::chrono::milliseconds timeout, sockaddr_in* from = nullptr,
+                                     int64_t* arrival_ns = nullptr) const;
   /// Everything already queued, without waiting.
   std::vector<std::string> drain() const;
 
