@@ -822,7 +822,8 @@ std::string StreamService::metrics(MetricsContext ctx) {
   ctx.uptime_seconds = static_cast<double>(core::wallNowMs() - started_ms_) / 1000.0;
   ctx.process = readProcessInfo();
   for (const auto& [id, k] : inputs_) {
-    MetricsStream m{"input", key(id), k.name, k.enabled, nullptr, {}, k.enabled && !k.error.empty()};
+    MetricsStream m{"input", key(id), k.name, k.enabled, nullptr, {}, k.enabled && !k.error.empty(),
+                    nullptr};
     if (k.running) {
       m.live = findInputStats(*snap, key(id));
       m.analysis = engine_.analysis(key(id));
@@ -830,8 +831,14 @@ std::string StreamService::metrics(MetricsContext ctx) {
     ctx.streams.push_back(std::move(m));
   }
   for (const auto& [id, o] : outputs_) {
-    MetricsStream m{"output", key(id), o.name, o.enabled, nullptr, key(o.input_id),
-                    o.enabled && !o.error.empty()};
+    MetricsStream m{"output",
+                    key(id),
+                    o.name,
+                    o.enabled,
+                    nullptr,
+                    key(o.input_id),
+                    o.enabled && !o.error.empty(),
+                    nullptr};
     if (o.running) {
       m.live = findOutputStats(*snap, key(id));
     }
