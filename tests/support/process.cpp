@@ -5,7 +5,9 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/file.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -171,13 +173,33 @@ int ephemeralLow() {
   return low;
 }
 
+// Tests run in parallel processes (ctest -j). Each port handed out is claimed by an flock on
+// a file named after it, held until this process ends (the kernel lets go however it ends),
+// so two test processes never get the same port between the pick and the peer's bind.
+bool claimAcrossProcesses(int port) {
+  const char* base = std::getenv("TMPDIR");
+  const std::string dir = std::string(base != nullptr ? base : "/tmp") + "/srtgw-test-ports";
+  ::mkdir(dir.c_str(), 0777);
+  const std::string path = dir + "/" + std::to_string(port);
+  const int fd = ::open(path.c_str(), O_CREAT | O_RDWR | O_CLOEXEC, 0666);
+  if (fd < 0) {
+    return true;  // no place for claims: the bind check alone has to do
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return false;
+  }
+  return true;  // fd stays open on purpose: the claim lasts as long as this process
+}
+
 }  // namespace
 
 // Chosen at random below the kernel's ephemeral range and checked free. A port from bind(0)
 // would come from that range, where the kernel may hand it to any other socket binding port
 // 0 (libsrt callers, other tests running in parallel) before the peer binds it; a port below
 // it is only ever taken by a pick like this one. A test often takes several ports before it
-// binds any of them, so a port once handed out is never handed out again in this process.
+// binds any of them, so a port once handed out is never handed out again in this process,
+// nor in another test process while this one lives.
 int freeUdpPort(const char* host) {
   const int high = ephemeralLow();
   const int low = std::max(1024, high - 12000);
@@ -188,12 +210,12 @@ int freeUdpPort(const char* host) {
   std::uniform_int_distribution<int> pick(low, high - 1);
   for (int i = 0; i < 500 && high - low > 100; ++i) {
     const int candidate = pick(rng);
-    if (handed_out.count(candidate) != 0) {
+    if (handed_out.count(candidate) != 0 || !claimAcrossProcesses(candidate)) {
       continue;
     }
-    if (int p = tryBind(host, candidate); p != 0) {
-      handed_out.insert(p);
-      return p;
+    handed_out.insert(candidate);
+    if (tryBind(host, candidate) != 0) {
+      return candidate;
     }
   }
   return tryBind(host, 0);

@@ -41,6 +41,8 @@ class ChildProcess {
 bool waitUntil(const std::function<bool()>& pred, std::chrono::milliseconds timeout);
 
 /// A UDP port the system had free a moment ago (for peers that cannot bind port 0 and tell us).
+/// No other call hands it out again while this process lives, here or in another test
+/// process (a claim under $TMPDIR/srtgw-test-ports). A port srtgw binds is port 0, read back.
 int freeUdpPort(const char* host = "127.0.0.1");
 
 /// A fresh directory under the test temp dir, removed at destruction.
