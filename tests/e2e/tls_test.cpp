@@ -32,7 +32,7 @@ class Tls : public ::testing::Test {
                           "subjectAltName=IP:127.0.0.1"});
     ASSERT_FALSE(readFile(dir_.file("cert.pem")).empty()) << "openssl made no certificate";
   }
-  std::string curl(int port, const std::string& tag, std::vector<std::string> extra) {
+  std::string curl(const std::string& tag, std::vector<std::string> extra) {
     std::vector<std::string> argv = {"curl", "-s", "-i", "-m", "10", "--cacert", dir_.file("cert.pem")};
     argv.insert(argv.end(), extra.begin(), extra.end());
     return run(dir_, tag, argv);
@@ -46,8 +46,8 @@ TEST_F(Tls, TheApiTheSessionCookieAndTheFeedWorkOverHttpsOnly) {
   EXPECT_NE(gw.log().find("serving https://"), std::string::npos);
   const std::string base = "https://127.0.0.1:" + std::to_string(gw.port());
 
-  EXPECT_NE(curl(gw.port(), "health", {base + "/healthz"}).find("{\"status\":\"ok\"}"), std::string::npos);
-  const std::string login = curl(gw.port(), "login", {"-X", "POST", "-H", "Content-Type: application/json", "-d",
+  EXPECT_NE(curl("health", {base + "/healthz"}).find("{\"status\":\"ok\"}"), std::string::npos);
+  const std::string login = curl("login", {"-X", "POST", "-H", "Content-Type: application/json", "-d",
                                                       json{{"username", "admin"}, {"password", gw.adminPassword()}}.dump(),
                                                       base + "/api/v1/auth/login"});
   ASSERT_NE(login.find("HTTP/1.1 200"), std::string::npos) << login;
@@ -58,18 +58,18 @@ TEST_F(Tls, TheApiTheSessionCookieAndTheFeedWorkOverHttpsOnly) {
   const auto body = json::parse(login.substr(login.find("\r\n\r\n") + 4));
   const std::string auth = "Authorization: Bearer " + body["token"].get<std::string>();
 
-  const std::string status = curl(gw.port(), "status", {"-H", auth, base + "/api/v1/status"});
+  const std::string status = curl("status", {"-H", auth, base + "/api/v1/status"});
   EXPECT_NE(status.find("HTTP/1.1 200"), std::string::npos) << status;
-  EXPECT_NE(curl(gw.port(), "anon", {base + "/api/v1/status"}).find("HTTP/1.1 401"), std::string::npos);
+  EXPECT_NE(curl("anon", {base + "/api/v1/status"}).find("HTTP/1.1 401"), std::string::npos);
   // The WebSocket upgrade over TLS (curl stops after the 101 at its time limit).
-  const std::string ws = curl(gw.port(), "ws",
+  const std::string ws = curl("ws",
                               {"--http1.1", "-m", "2", "-H", auth, "-H", "Connection: Upgrade", "-H", "Upgrade: websocket",
                                "-H", "Sec-WebSocket-Version: 13", "-H", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==",
                                base + "/api/v1/ws"});
   EXPECT_NE(ws.find("HTTP/1.1 101"), std::string::npos) << ws;
   // Plain HTTP on the TLS port gets no answer, and the server carries on.
   EXPECT_EQ(rawHttp(gw.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 3000).status, 0);
-  EXPECT_NE(curl(gw.port(), "health2", {base + "/healthz"}).find("HTTP/1.1 200"), std::string::npos);
+  EXPECT_NE(curl("health2", {base + "/healthz"}).find("HTTP/1.1 200"), std::string::npos);
 }
 
 TEST_F(Tls, AMissingKeyOrHalfAConfigurationStopsTheStartWithAClearError) {
