@@ -55,31 +55,40 @@ uint64_t EventBus::dropped() const {
 
 void EventBus::run(std::stop_token st) {
   std::deque<Event> batch;
+  std::vector<store::EventRecord> records;
   for (;;) {
     {
       std::unique_lock lock(mu_);
       cv_.wait(lock, st, [&] { return !queue_.empty(); });
       batch.swap(queue_);
     }
-    for (auto& e : batch) {
-      store::EventRecord rec{0, e.time_ms, e.type, e.input_id, e.output_id, e.message, e.data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)};
-      {
-        std::lock_guard lock(db_mu_);
-        if (auto r = store::EventStore(*db_).append(rec, cfg_.max_events); !r) {
-          spdlog::warn("event log: {}", r.error().message);
-        }
+    records.clear();
+    for (const auto& e : batch) {
+      records.push_back({0, e.time_ms, e.type, e.input_id, e.output_id, e.message,
+                         e.data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)});
+    }
+    {
+      std::lock_guard lock(db_mu_);
+      if (auto r = store::EventStore(*db_).append(records, cfg_.max_events); !r) {
+        spdlog::warn("event log: {} events not stored: {}", records.size(), r.error().message);
       }
-      e.id = rec.id;
+    }
+    for (size_t i = 0; i < batch.size(); ++i) {
+      batch[i].id = records[i].id;
       for (const auto& l : listeners_) {
-        l(e);
+        l(batch[i]);
       }
     }
     batch.clear();
-    if (st.stop_requested()) {
-      std::lock_guard lock(mu_);
-      if (queue_.empty()) {
-        return;
-      }
+    std::unique_lock lock(mu_);
+    if (st.stop_requested() && queue_.empty()) {
+      return;
+    }
+    // More came while that batch was stored (a burst): leave the write lock free for a moment
+    // first. SQLite's waiting writers poll for it, and back-to-back transactions here kept the
+    // API's writes out until they timed out. The next batch is the larger for the pause.
+    if (!queue_.empty() && !st.stop_requested()) {
+      cv_.wait_for(lock, st, kBurstPause, [] { return false; });
     }
   }
 }

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -41,6 +42,9 @@ struct EventBusConfig {
 
 class EventBus {
  public:
+  /// Between two event-log transactions in a burst: the write lock is free for this long.
+  static constexpr std::chrono::milliseconds kBurstPause{10};
+
   using Listener = std::function<void(const Event&)>;
 
   explicit EventBus(EventBusConfig cfg);

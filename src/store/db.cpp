@@ -2,10 +2,12 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <climits>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <thread>
 
 namespace srtgw::store {
 namespace {
@@ -75,6 +77,18 @@ core::Result<std::string> pragmaText(Db& db, std::string_view sql) {
   return stmt->columnText(0);
 }
 
+// While another connection writes, SQLite calls this and retries. Its own busy timeout
+// sleeps longer and longer between tries (up to 100 ms), so a writer waiting on a busy one
+// (the event log in a burst) kept missing the short moments the lock was free and timed out.
+// Trying every millisecond catches them; it gives up after kBusyTimeoutMs of tries.
+int retryAfterAMillisecond(void* /*unused*/, int tries_so_far) {
+  if (tries_so_far >= kBusyTimeoutMs) {
+    return 0;
+  }
+  std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  return 1;
+}
+
 core::Error openError(const std::string& path, core::Error e) {
   e.message = "cannot open database '" + path + "': " + e.message;
   e.field = "path";
@@ -117,7 +131,7 @@ core::Result<Db> Db::open(const std::string& path) {
   if (!in_memory && sqlite3_db_readonly(raw, "main") == 1) {
     return openError(path, core::makeError(core::Errc::kIo, "the file is read-only"));
   }
-  sqlite3_busy_timeout(raw, kBusyTimeoutMs);
+  sqlite3_busy_handler(raw, &retryAfterAMillisecond, nullptr);
 
   // The first statement reads the file header, so "not a database" surfaces here.
   auto mode = pragmaText(db, "PRAGMA journal_mode=WAL");

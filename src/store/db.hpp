@@ -5,7 +5,8 @@
 // Threading: a Db and everything made from it (Stmt, Tx) is used by one thread at a time; the
 // caller serializes (the connection is opened SQLITE_OPEN_NOMUTEX, so SQLite does not). Several
 // Db objects on the same file, in one process or several, are fine: WAL lets readers run while
-// a writer commits, and writers wait up to the busy timeout for each other.
+// a writer commits, and writers wait up to the busy timeout for each other, trying again
+// every millisecond.
 
 #include <concepts>
 #include <cstdint>
@@ -26,7 +27,8 @@ class Db {
  public:
   /// Any thread (the returned Db then belongs to it): opens or creates the database file at
   /// `path` (":memory:" for a private in-memory database) in WAL mode, synchronous=FULL,
-  /// foreign keys on, busy timeout kBusyTimeoutMs.
+  /// foreign keys on; a writer finding another one retries every millisecond for
+  /// kBusyTimeoutMs.
   static core::Result<Db> open(const std::string& path);
 
   ~Db();

@@ -19,25 +19,33 @@ void bindFilter(Stmt& s, const EventQuery& q) {
 
 }  // namespace
 
-core::Result<int64_t> EventStore::append(EventRecord& e, int64_t max_events) {
+// One transaction (one fsync, one turn at the write lock) for the whole batch: a burst of
+// events stored one transaction each kept the write lock nearly always taken, and the API's
+// writes timed out waiting for it.
+core::Result<void> EventStore::append(std::vector<EventRecord>& records, int64_t max_events) {
+  if (records.empty()) return core::ok();
   auto tx = Tx::begin(db_);
   if (!tx) return tx.error();
   auto ins = Stmt::prepare(db_,
                            "INSERT INTO events(time_ms, type, input_id, output_id, message, data) "
                            "VALUES (?, ?, ?, ?, ?, ?)");
   if (!ins) return ins.error();
-  ins->bind(1, e.time_ms).bind(2, std::string_view(e.type)).bind(3, e.input_id);
-  ins->bind(4, e.output_id).bind(5, std::string_view(e.message)).bind(6, std::string_view(e.data));
-  if (auto r = ins->step(); !r) return r.error();
-  e.id = db_.lastInsertId();
+  for (EventRecord& e : records) {
+    ins->reset();
+    ins->bind(1, e.time_ms).bind(2, std::string_view(e.type)).bind(3, e.input_id);
+    ins->bind(4, e.output_id)
+        .bind(5, std::string_view(e.message))
+        .bind(6, std::string_view(e.data));
+    if (auto r = ins->step(); !r) return r.error();
+    e.id = db_.lastInsertId();
+  }
   if (max_events > 0) {
     auto trim = Stmt::prepare(db_, "DELETE FROM events WHERE id <= ?");
     if (!trim) return trim.error();
-    trim->bind(1, e.id - max_events);
+    trim->bind(1, records.back().id - max_events);
     if (auto r = trim->step(); !r) return r.error();
   }
-  if (auto r = tx->commit(); !r) return r.error();
-  return e.id;
+  return tx->commit();
 }
 
 core::Result<std::vector<EventRecord>> EventStore::query(const EventQuery& q) {

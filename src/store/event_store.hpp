@@ -36,8 +36,9 @@ class EventStore {
  public:
   explicit EventStore(Db& db) : db_(db) {}
 
-  /// Stores the event (assigning its id) and trims the log to `max_events`.
-  core::Result<int64_t> append(EventRecord& e, int64_t max_events);
+  /// Stores the events in one transaction, in order (assigning their ids), and trims the log
+  /// to `max_events`. On error nothing is stored.
+  core::Result<void> append(std::vector<EventRecord>& records, int64_t max_events);
   /// Newest first.
   core::Result<std::vector<EventRecord>> query(const EventQuery& q);
   core::Result<int64_t> count(const EventQuery& q);
