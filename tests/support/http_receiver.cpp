@@ -152,7 +152,7 @@ void HttpReceiver::serve(int fd) {
 }
 
 SilentTcpListener::SilentTcpListener() {
-  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
   sockaddr_in a{};
   a.sin_family = AF_INET;
   inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
@@ -163,6 +163,18 @@ SilentTcpListener::SilentTcpListener() {
   }
 }
 
-SilentTcpListener::~SilentTcpListener() { ::close(fd_); }
+SilentTcpListener::~SilentTcpListener() {
+  for (int fd : accepted_) ::close(fd);
+  ::close(fd_);
+}
+
+size_t SilentTcpListener::connectionsSoFar() {
+  for (;;) {
+    const int fd = ::accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC | SOCK_NONBLOCK);
+    if (fd < 0) break;
+    accepted_.push_back(fd);
+  }
+  return accepted_.size();
+}
 
 }  // namespace srtgw::test

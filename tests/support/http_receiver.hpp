@@ -57,8 +57,9 @@ class HttpReceiver {
   std::thread thread_;
 };
 
-/// A TCP listener on 127.0.0.1:0 that never accepts: connections complete (the kernel's
-/// backlog) and requests are taken, but no answer ever comes — a hung receiver.
+/// A TCP listener on 127.0.0.1:0 that never answers: connections complete (the kernel's
+/// backlog, accepted only to count them) and requests are taken, but no answer ever comes —
+/// a hung receiver.
 class SilentTcpListener {
  public:
   SilentTcpListener();
@@ -66,10 +67,13 @@ class SilentTcpListener {
   SilentTcpListener(const SilentTcpListener&) = delete;
   SilentTcpListener& operator=(const SilentTcpListener&) = delete;
   int port() const { return port_; }
+  /// Connections made to it so far. They are accepted and held open, never answered.
+  size_t connectionsSoFar();
 
  private:
   int fd_ = -1;
   int port_ = 0;
+  std::vector<int> accepted_;
 };
 
 }  // namespace srtgw::test
