@@ -21,15 +21,22 @@ struct sqlite3_stmt;
 
 namespace srtgw::store {
 
-inline constexpr int kBusyTimeoutMs = 5000;
+inline constexpr int kBusyTimeoutMs = 10000;
+
+/// What a commit promises. kPowerSafe: the change is on disk when commit returns (an fsync
+/// per commit). kCrashSafe: it survives the process dying, and is on disk at the next
+/// checkpoint; for the event log, whose commits must not hold the write lock through an
+/// fsync that a busy disk can stretch to seconds.
+enum class Durability { kPowerSafe, kCrashSafe };
 
 class Db {
  public:
   /// Any thread (the returned Db then belongs to it): opens or creates the database file at
-  /// `path` (":memory:" for a private in-memory database) in WAL mode, synchronous=FULL,
-  /// foreign keys on; a writer finding another one retries every millisecond for
-  /// kBusyTimeoutMs.
-  static core::Result<Db> open(const std::string& path);
+  /// `path` (":memory:" for a private in-memory database) in WAL mode, synchronous=FULL
+  /// (kPowerSafe) or NORMAL (kCrashSafe), foreign keys on; a writer finding another one
+  /// retries every millisecond for kBusyTimeoutMs.
+  static core::Result<Db> open(const std::string& path,
+                               Durability durability = Durability::kPowerSafe);
 
   ~Db();
   Db(Db&& other) noexcept;

@@ -38,6 +38,12 @@ bool cycle(ServeProcess& gw, int k, std::string& why) {
   return true;
 }
 
+// The end of the gateway's log, where the reason for a failed request is.
+std::string logTail(const ServeProcess& gw) {
+  const std::string log = gw.log();
+  return log.size() > 3000 ? log.substr(log.size() - 3000) : log;
+}
+
 // The process's figures once threads and fds have stopped moving. libsrt closes a deleted
 // socket and ends the two threads of its released port (SRT:SndQ/RcvQ) from its GC thread,
 // in batches, seconds after the delete. What those frees leave in the heap goes back to the
@@ -86,7 +92,7 @@ TEST(Churn, AThousandCreateDeleteCyclesLoseNoPacketOfTheRunningStreamsAndLeakNot
   std::string why;
   // Warm-up: allocator arenas, SQLite's page cache and the event log reach their working size.
   for (int k = 0; k < 600; ++k) {
-    ASSERT_TRUE(cycle(gw, k, why)) << why;
+    ASSERT_TRUE(cycle(gw, k, why)) << why << "\n" << logTail(gw);
   }
   const ProcFigures base = settled(pid);
 
@@ -94,7 +100,7 @@ TEST(Churn, AThousandCreateDeleteCyclesLoseNoPacketOfTheRunningStreamsAndLeakNot
   const auto deadline = t0 + 200s;  // bounded: a slow host fails here rather than hanging
   int done = 0;
   while (done < 1000 && std::chrono::steady_clock::now() < deadline) {
-    ASSERT_TRUE(cycle(gw, done, why)) << "cycle " << done << ": " << why;
+    ASSERT_TRUE(cycle(gw, done, why)) << "cycle " << done << ": " << why << "\n" << logTail(gw);
     ++done;
   }
   const auto churn_ms =

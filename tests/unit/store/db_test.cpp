@@ -73,6 +73,16 @@ TEST(Db, OpenCreatesFileWithWalFullSyncAndForeignKeys) {
   EXPECT_TRUE(std::filesystem::exists(path + "-wal"));
 }
 
+TEST(Db, OpenCrashSafeSyncsOnlyAtCheckpoints) {
+  TempDir dir;
+  ASSERT_TRUE(dir.valid());
+  auto db = Db::open(dir.file("log.db"), Durability::kCrashSafe);
+  ASSERT_TRUE(db.ok()) << db.error().message;
+  EXPECT_EQ(queryText(*db, "PRAGMA journal_mode"), "wal");
+  EXPECT_EQ(queryInt(*db, "PRAGMA synchronous"), 1);  // NORMAL
+  EXPECT_EQ(queryInt(*db, "PRAGMA foreign_keys"), 1);
+}
+
 TEST(Db, OpenInMissingDirectoryNamesPathAndDirectory) {
   TempDir dir;
   ASSERT_TRUE(dir.valid());
